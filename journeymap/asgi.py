@@ -1,0 +1,22 @@
+"""ASGI entry point: HTTP through Django, WebSockets through the live layer.
+
+Runs under daphne (`daphne journeymap.asgi:application`, the default) and under uvicorn.
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter  # noqa: E402
+
+from journeymap.realtime.routing import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": websocket_application,
+    }
+)

@@ -1,0 +1,131 @@
+"""Reads of maps. `map_document` is the shape of GET /api/maps/<id>/, of the live
+`snapshot`, of named versions and of the PDF export; it runs a fixed number of queries
+however large the map is."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from personas.models import Channel, Persona
+
+from .models import FrictionPoint, JourneyMap, MapOp
+from .services.entities import ENTITIES, EntitySpec, column, json_value
+from .services.ops import actor_info, patch_from_log
+
+MAP_FIELDS = ("title", "description", "votes_per_user")
+
+
+def _rows(spec: EntitySpec, journey_map: JourneyMap) -> list[dict[str, Any]]:
+    plain = [name for name, field in spec.fields.items() if not field.many]
+    columns = ["id", *(column(spec, name) for name in plain)]
+    if spec.name == "comment":
+        columns += ["author_id", "created_at"]
+    elif spec.name == "vote":
+        columns += ["voter_id"]
+    rows = []
+    for values in spec.model._default_manager.filter(map=journey_map).values(*columns):
+        row = {"id": str(values["id"])}
+        for name in plain:
+            row[name] = json_value(values[column(spec, name)])
+        if spec.name == "comment":
+            row["author"] = json_value(values["author_id"])
+            row["created_at"] = json_value(values["created_at"])
+        elif spec.name == "vote":
+            row["voter"] = json_value(values["voter_id"])
+        rows.append(row)
+    if spec.ordered:
+        # Python compares code points, the same order fractional-index keys are built for.
+        rows.sort(key=lambda row: (row["order_key"], row["id"]))
+    return rows
+
+
+def _friction_links(journey_map: JourneyMap) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    personas: dict[str, list[str]] = defaultdict(list)
+    features: dict[str, list[str]] = defaultdict(list)
+    through_personas = FrictionPoint.personas.through.objects.filter(frictionpoint__map=journey_map)
+    for friction_id, persona_id in through_personas.values_list("frictionpoint_id", "persona_id"):
+        personas[str(friction_id)].append(str(persona_id))
+    through_features = FrictionPoint.features.through.objects.filter(frictionpoint__map=journey_map)
+    for friction_id, feature_id in through_features.values_list("frictionpoint_id", "feature_id"):
+        features[str(friction_id)].append(str(feature_id))
+    return personas, features
+
+
+def _user_names(ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {str(user.pk): actor_info(user)["name"] for user in users}
+
+
+def map_directory(*, workspace_id: Any) -> dict[str, list[dict[str, Any]]]:
+    """Workspace-level things a map refers to, with what a board needs to draw them."""
+    channels = [
+        {"id": str(row["id"]), "name": row["name"], "kind": row["kind"], "color": row["color"]}
+        for row in Channel.objects.filter(workspace_id=workspace_id).values(
+            "id", "name", "kind", "color"
+        )
+    ]
+    personas = [
+        {
+            "id": str(row["id"]),
+            "name": row["name"],
+            "tier": row["tier"],
+            "color": row["color"],
+            "photo": f"/media/{row['photo']}" if row["photo"] else None,
+        }
+        for row in Persona.objects.filter(workspace_id=workspace_id).values(
+            "id", "name", "tier", "color", "photo"
+        )
+    ]
+    return {"channels": channels, "personas": personas}
+
+
+def map_document(*, journey_map: JourneyMap) -> dict[str, Any]:
+    """The whole map, nested: every collection of DESIGN.md plus the workspace directory."""
+    document: dict[str, Any] = {
+        "id": str(journey_map.id),
+        "workspace": str(journey_map.workspace_id),
+        "seq": journey_map.seq,
+        **{name: getattr(journey_map, name) for name in MAP_FIELDS},
+        "personas": [
+            str(pk)
+            for pk in JourneyMap.personas.through.objects.filter(
+                journeymap_id=journey_map.id
+            ).values_list("persona_id", flat=True)
+        ],
+    }
+    friction_personas, friction_features = _friction_links(journey_map)
+    for spec in ENTITIES.values():
+        if spec.name == "map":
+            continue
+        rows = _rows(spec, journey_map)
+        if spec.name == "friction":
+            for row in rows:
+                row["personas"] = friction_personas.get(row["id"], [])
+                row["features"] = friction_features.get(row["id"], [])
+        document[spec.collection] = rows
+    authors = {row["author"] for row in document["comments"] if row["author"]}
+    names = _user_names(authors)
+    for row in document["comments"]:
+        row["author_name"] = names.get(row["author"] or "", "")
+    document["directory"] = map_directory(workspace_id=journey_map.workspace_id)
+    return document
+
+
+def maps_visible_to(*, user: Any) -> QuerySet[JourneyMap]:
+    return JourneyMap.objects.filter(workspace__memberships__user=user)
+
+
+def patches_since(*, journey_map: JourneyMap, since: int, limit: int) -> list[dict[str, Any]]:
+    """Patches after `since`, in seq order, as they were broadcast."""
+    entries = (
+        MapOp.objects.filter(map=journey_map, seq__gt=since)
+        .select_related("actor")
+        .order_by("seq")[:limit]
+    )
+    return [patch_from_log(entry) for entry in entries]

@@ -1,0 +1,270 @@
+"""Personas and the quantitative side that grounds them: segments, customers, features."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from journeymap.workspaces.models import Workspace
+
+
+def empty_empathy_map() -> dict[str, list[str]]:
+    return {"says": [], "thinks": [], "does": [], "feels": []}
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEB = "web", "Website"
+    APP = "app", "Mobile app"
+    STORE = "store", "Store"
+    PHONE = "phone", "Phone"
+    SOCIAL = "social", "Social media"
+    CHAT = "chat", "Chat"
+    EVENT = "event", "Event"
+    MAIL = "mail", "Post"
+    OTHER = "other", "Other"
+
+
+class Channel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices, default=ChannelKind.OTHER)
+    color = models.CharField(max_length=7, default="#64748b")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_channel_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tier(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    NEGATIVE = "negative", "Negative"
+
+
+class ChurnRisk(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Persona(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="personas")
+    name = models.CharField(max_length=120)
+    photo = models.ImageField(upload_to="personas/", blank=True)
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.PRIMARY)
+    color = models.CharField(max_length=7, default="#6366f1")
+    bio = models.TextField(blank=True)
+    quotes = models.JSONField(default=list, blank=True)
+    # Demographics
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=40, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    income = models.CharField(max_length=80, blank=True)
+    education = models.CharField(max_length=120, blank=True)
+    family = models.CharField(max_length=120, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+    company = models.CharField(max_length=120, blank=True)
+    # Psychographics
+    personality = models.JSONField(default=list, blank=True)
+    values = models.JSONField(default=list, blank=True)
+    interests = models.JSONField(default=list, blank=True)
+    lifestyle = models.TextField(blank=True)
+    # What they do and want
+    behaviours = models.JSONField(default=list, blank=True)
+    goals = models.JSONField(default=list, blank=True)
+    needs = models.JSONField(default=list, blank=True)
+    pain_points = models.JSONField(default=list, blank=True)
+    motivations = models.JSONField(default=list, blank=True)
+    expectations = models.JSONField(default=list, blank=True)
+    objections = models.JSONField(default=list, blank=True)
+    preferred_channels = models.ManyToManyField(Channel, blank=True, related_name="personas")
+    preferred_content = models.JSONField(default=list, blank=True)
+    empathy_map = models.JSONField(default=empty_empathy_map, blank=True)
+    # Value attributes
+    lifetime_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    churn_risk = models.CharField(max_length=10, choices=ChurnRisk.choices, blank=True)
+    # Upkeep
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_personas",
+    )
+    review_cadence_days = models.PositiveSmallIntegerField(default=90)
+    last_reviewed_at = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def review_due_on(self) -> date | None:
+        if self.last_reviewed_at is None:
+            return None
+        return self.last_reviewed_at + timedelta(days=self.review_cadence_days)
+
+    @property
+    def is_stale(self) -> bool:
+        """Overdue for review: never reviewed, or the cadence has run out."""
+        due = self.review_due_on
+        return due is None or due < timezone.localdate()
+
+
+class PersonaVersion(models.Model):
+    """A snapshot of a persona taken on each edit, so its evolution can be read back."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    changed_fields = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["persona", "number"], name="unique_persona_version"),
+        ]
+
+
+class ResearchNote(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="research_notes")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Segment(models.Model):
+    """A rule-defined group of customer profiles; `rules` is a tree evaluated in SQL.
+
+    Tree: {"all": [node, …]} | {"any": [node, …]} | {"not": node} |
+    {"field": "age", "op": "between", "value": [18, 25]} |
+    {"purchase": {"product": "X", "within_days": 90}} | {"total_spent": {"op": "gt", "value": 500}}
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="segments")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    rules = models.JSONField(default=dict)
+    personas = models.ManyToManyField(Persona, blank=True, related_name="segments")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerProfile(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="customers")
+    external_id = models.CharField(max_length=120)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    gender = models.CharField(max_length=40, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"], name="unique_customer_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id
+
+
+class Purchase(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="purchases"
+    )
+    product = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    purchased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-purchased_at"]
+        indexes = [models.Index(fields=["product", "purchased_at"])]
+
+
+class FeatureStatus(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SHIPPED = "shipped", "Shipped"
+
+
+class Feature(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="features")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=FeatureStatus.choices, default=FeatureStatus.IDEA
+    )
+    personas = models.ManyToManyField(
+        Persona, through="FeaturePersona", blank=True, related_name="features"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeaturePersona(models.Model):
+    """How much a feature matters to a persona (1 = nice to have … 5 = critical)."""
+
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="persona_tags")
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="feature_tags")
+    relevance = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feature", "persona"], name="unique_feature_persona"),
+        ]
