@@ -132,9 +132,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 LOGIN_URL = "/login/"
 
 REST_FRAMEWORK = {
+    # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+        "journeymap.workspaces.api.authentication.ShareLinkAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "journeymap.workspaces.api.pagination.StandardPagination",

@@ -242,7 +242,7 @@ class Feature(models.Model):
     status = models.CharField(
         max_length=20, choices=FeatureStatus.choices, default=FeatureStatus.IDEA
     )
-    personas = models.ManyToManyField(
+    personas: models.ManyToManyField[Persona, FeaturePersona] = models.ManyToManyField(
         Persona, through="FeaturePersona", blank=True, related_name="features"
     )
     created_at = models.DateTimeField(auto_now_add=True)

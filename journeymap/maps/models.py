@@ -8,6 +8,7 @@ fractional-index `order_key` so that a move rewrites one row. All writes go thro
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,12 +22,12 @@ class OrderKeyField(models.CharField):
     """A fractional-index key. Keys compare by code point, so PostgreSQL gets the "C"
     collation (a locale collation would sort "a" before "B"); SQLite compares bytes already."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 64)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
-    def db_parameters(self, connection):  # type: ignore[no-untyped-def]
-        params = super().db_parameters(connection)
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().db_parameters(connection)
         if connection.vendor == "postgresql":
             params["collation"] = "C"
         return params

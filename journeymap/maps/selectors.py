@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from personas.models import Channel, Persona
 
 from .models import FrictionPoint, JourneyMap, MapOp
 from .services.entities import ENTITIES, EntitySpec, column, json_value
-from .services.ops import actor_info, patch_from_log
+from .services.ops import patch_from_log
 
 MAP_FIELDS = ("title", "description", "votes_per_user")
 
@@ -23,7 +22,8 @@ def _rows(spec: EntitySpec, journey_map: JourneyMap) -> list[dict[str, Any]]:
     plain = [name for name, field in spec.fields.items() if not field.many]
     columns = ["id", *(column(spec, name) for name in plain)]
     if spec.name == "comment":
-        columns += ["author_id", "created_at"]
+        # Joined in the same query, so comments cost no extra round trip per author.
+        columns += ["author_id", "created_at", *AUTHOR_NAME_COLUMNS]
     elif spec.name == "vote":
         columns += ["voter_id"]
     rows = []
@@ -32,15 +32,29 @@ def _rows(spec: EntitySpec, journey_map: JourneyMap) -> list[dict[str, Any]]:
         for name in plain:
             row[name] = json_value(values[column(spec, name)])
         if spec.name == "comment":
-            row["author"] = json_value(values["author_id"])
+            row["author"] = _user_id(values["author_id"])
+            row["author_name"] = _display_name(values)
             row["created_at"] = json_value(values["created_at"])
         elif spec.name == "vote":
-            row["voter"] = json_value(values["voter_id"])
+            row["voter"] = _user_id(values["voter_id"])
         rows.append(row)
     if spec.ordered:
         # Python compares code points, the same order fractional-index keys are built for.
         rows.sort(key=lambda row: (row["order_key"], row["id"]))
     return rows
+
+
+AUTHOR_NAME_COLUMNS = ("author__username", "author__first_name", "author__last_name")
+
+
+def _display_name(values: dict[str, Any]) -> str:
+    full = f"{values['author__first_name']} {values['author__last_name']}".strip()
+    return full or values["author__username"] or ""
+
+
+def _user_id(pk: Any) -> str | None:
+    # User ids travel as strings, like every other id in the document and in patches.
+    return None if pk is None else str(pk)
 
 
 def _friction_links(journey_map: JourneyMap) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -53,13 +67,6 @@ def _friction_links(journey_map: JourneyMap) -> tuple[dict[str, list[str]], dict
     for friction_id, feature_id in through_features.values_list("frictionpoint_id", "feature_id"):
         features[str(friction_id)].append(str(feature_id))
     return personas, features
-
-
-def _user_names(ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    users = get_user_model().objects.filter(pk__in=ids)
-    return {str(user.pk): actor_info(user)["name"] for user in users}
 
 
 def map_directory(*, workspace_id: Any) -> dict[str, list[dict[str, Any]]]:
@@ -109,10 +116,6 @@ def map_document(*, journey_map: JourneyMap) -> dict[str, Any]:
                 row["personas"] = friction_personas.get(row["id"], [])
                 row["features"] = friction_features.get(row["id"], [])
         document[spec.collection] = rows
-    authors = {row["author"] for row in document["comments"] if row["author"]}
-    names = _user_names(authors)
-    for row in document["comments"]:
-        row["author_name"] = names.get(row["author"] or "", "")
     document["directory"] = map_directory(workspace_id=journey_map.workspace_id)
     return document
 

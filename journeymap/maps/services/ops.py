@@ -139,7 +139,7 @@ def apply_ops(
             map=journey_map,
             seq=journey_map.seq,
             op_id=parsed_op_id,
-            actor=actor,
+            actor=batch.actor,
             client_id=client_id[:64],
             ops=batch.ops,
         )
@@ -370,7 +370,9 @@ def _parse_checked(
     ids = value if field_spec.many else [value]
     if not ids:
         return value
-    scope = {"map": batch.map} if ref.scope == "map" else {"workspace_id": batch.map.workspace_id}
+    scope: dict[str, Any] = (
+        {"map": batch.map} if ref.scope == "map" else {"workspace_id": batch.map.workspace_id}
+    )
     found = ref.model._default_manager.filter(pk__in=ids, **scope)
     if ref.lane_kinds is not None:
         kinds = set(found.values_list("kind", flat=True))
@@ -466,11 +468,11 @@ def serialize_row(
             data[name] = json_value(getattr(row, column(spec, name)))
     if spec.name == "comment":
         author = row.author  # type: ignore[attr-defined]
-        data["author"] = json_value(author.pk) if author else None
+        data["author"] = str(author.pk) if author else None
         data["author_name"] = actor_info(author)["name"] if author else ""
         data["created_at"] = json_value(row.created_at)  # type: ignore[attr-defined]
     elif spec.name == "vote":
-        data["voter"] = json_value(row.voter_id)  # type: ignore[attr-defined]
+        data["voter"] = str(row.voter_id)  # type: ignore[attr-defined]
     return data
 
 

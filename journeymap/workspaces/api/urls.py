@@ -1,1 +1,16 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import auth, views
+
+router = SimpleRouter()
+router.register("workspaces", views.WorkspaceViewSet, basename="workspace")
+router.register("share-links", views.ShareLinkViewSet, basename="share-link")
+
+urlpatterns = [
+    path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", auth.MeView.as_view(), name="auth-me"),
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    *router.urls,
+]

@@ -1,0 +1,85 @@
+# Journeymap — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+CHROMIUM ?= /usr/bin/chromium
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: install run serve test lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean
+
+## install: Python packages into .venv, npm packages and the frontend build
+install: $(VENV)/.installed frontend
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+frontend: frontend/dist/.vite/manifest.json
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/.vite/manifest.json: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build --silent
+
+## run: install, migrate the embedded SQLite database, load the demo and serve on $(PORT)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Journeymap on http://127.0.0.1:$(PORT)/  (sign in as demo / demo)"
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
+
+## test: lint, types and every test — on SQLite, on PostgreSQL, the frontend and the browser
+test: install lint typecheck test-sqlite test-postgres test-frontend test-e2e
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck:
+	$(VENV)/bin/mypy journeymap personas frontend tests bench
+
+test-sqlite:
+	@echo "== Python suite on SQLite (live layer in memory and on Redis) =="
+	env -u DATABASE_URL REDIS_TEST_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+
+test-postgres:
+	@echo "== Python suite on PostgreSQL =="
+	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_TEST_URL) REDIS_TEST_URL=$(REDIS_TEST_URL) $(PY) -m pytest; \
+	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
+		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but not reachable at $(PG_TEST_URL)"; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL not reachable at $(PG_TEST_URL)"; \
+	fi
+
+test-frontend: frontend
+	cd frontend && npm test --silent
+
+test-e2e: install
+	@if [ -x $(CHROMIUM) ]; then \
+		DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest tests/e2e -p no:asyncio --override-ini addopts="-q -p no:cacheprovider"; \
+	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
+		echo "Chromium is required (REQUIRE_SERVICES=1) but $(CHROMIUM) is missing: apt-get install -y chromium"; exit 1; \
+	else \
+		echo "SKIPPED: browser tests need $(CHROMIUM) (apt-get install -y chromium)"; \
+	fi
+
+## bench: the benchmarks in bench/, each printing its ratio to a baseline run beside it
+bench: install
+	$(PY) bench/map_read.py
+	$(PY) bench/ws_fanout.py
+
+fmt:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist staticfiles

@@ -1,0 +1,170 @@
+"""Personas, channels, segments, features and customers over REST. Views validate, check
+the role, call one service and serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from journeymap.workspaces.api.base import WorkspaceScopedViewSet
+
+from .. import services
+from ..models import Channel, CustomerProfile, Feature, Persona, Segment
+from ..selectors import segment_customers
+from . import serializers as s
+
+WORKSPACE_PARAM = OpenApiParameter("workspace", str, description="only this workspace's records")
+
+
+class CrudViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    WorkspaceScopedViewSet,
+):
+    """Create and update go through `save_service(instance=…, data=…)`."""
+
+    def save(self, instance: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        workspace = data.pop("workspace")
+        self.require_writer(workspace.pk)
+        instance = self.model(workspace=workspace)
+        serializer.instance = self.save(instance, data)
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = self.save(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance: Any) -> None:
+        services.record_delete(record=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            WORKSPACE_PARAM,
+            OpenApiParameter("tier", str, description="primary, secondary or negative"),
+            OpenApiParameter("stale", bool, description="only personas overdue for review"),
+        ]
+    )
+)
+class PersonaViewSet(CrudViewSet):
+    model = Persona
+    serializer_class = s.PersonaSerializer
+    ordering_fields = ["name", "tier", "last_reviewed_at", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[Persona]:
+        queryset = super().get_queryset().prefetch_related("preferred_channels", "segments")
+        tier = self.request.query_params.get("tier")
+        if tier:
+            queryset = queryset.filter(tier=tier)
+        return queryset
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if request.query_params.get("stale") in ("1", "true"):
+            personas = [p for p in self.filter_queryset(self.get_queryset()) if p.is_stale]
+            return Response(self.get_serializer(personas, many=True).data)
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        workspace = data.pop("workspace")
+        self.require_writer(workspace.pk)
+        data.setdefault("owner", self.request.user)
+        serializer.instance = services.persona_create(
+            workspace=workspace, actor=self.request.user, data=data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.persona_update(
+            persona=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )
+
+    @extend_schema(responses=s.PersonaVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        persona = self.get_object()
+        versions = persona.versions.select_related("created_by")
+        return Response(s.PersonaVersionSerializer(versions, many=True).data)
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.PersonaSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        persona = self.get_object()
+        data = s.ReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        persona = services.persona_mark_reviewed(
+            persona=persona, actor=request.user, on=data.validated_data.get("reviewed_on")
+        )
+        return Response(self.get_serializer(persona).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[WORKSPACE_PARAM]))
+class ChannelViewSet(CrudViewSet):
+    model = Channel
+    serializer_class = s.ChannelSerializer
+    ordering_fields = ["name", "kind"]
+
+    def save(self, instance: Channel, data: dict[str, Any]) -> Channel:
+        return services.channel_save(channel=instance, data=data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[WORKSPACE_PARAM]))
+class SegmentViewSet(CrudViewSet):
+    model = Segment
+    serializer_class = s.SegmentSerializer
+    ordering_fields = ["name", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[Segment]:
+        return super().get_queryset().prefetch_related("personas")
+
+    def save(self, instance: Segment, data: dict[str, Any]) -> Segment:
+        return services.segment_save(segment=instance, data=data)
+
+    @extend_schema(responses=s.CustomerSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def customers(self, request: Request, pk: str | None = None) -> Response:
+        customers = segment_customers(segment=self.get_object()).order_by("external_id")
+        page = self.paginate_queryset(customers)
+        return self.get_paginated_response(s.CustomerSerializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[WORKSPACE_PARAM, OpenApiParameter("persona", str, description="tagged to")]
+    )
+)
+class FeatureViewSet(CrudViewSet):
+    model = Feature
+    serializer_class = s.FeatureSerializer
+    ordering_fields = ["name", "status", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[Feature]:
+        queryset = super().get_queryset().prefetch_related("persona_tags")
+        persona = self.request.query_params.get("persona")
+        if persona:
+            queryset = queryset.filter(persona_tags__persona_id=persona)
+        return queryset
+
+    def save(self, instance: Feature, data: dict[str, Any]) -> Feature:
+        return services.feature_save(feature=instance, data=data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[WORKSPACE_PARAM]))
+class CustomerViewSet(CrudViewSet):
+    model = CustomerProfile
+    serializer_class = s.CustomerSerializer
+    ordering_fields = ["external_id", "name", "age", "created_at"]
+
+    def save(self, instance: CustomerProfile, data: dict[str, Any]) -> CustomerProfile:
+        return services.customer_save(customer=instance, data=data)

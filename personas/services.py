@@ -1,0 +1,134 @@
+"""Writes to personas, channels, segments, features and customers.
+
+Each persona change stores a PersonaVersion with what changed, so a persona's evolution
+(as research comes in) can be read back and is never silently overwritten."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from journeymap.maps.services.entities import json_value
+from journeymap.workspaces.models import Workspace
+
+from .models import (
+    Channel,
+    CustomerProfile,
+    Feature,
+    FeaturePersona,
+    Persona,
+    PersonaVersion,
+    Segment,
+)
+
+PERSONA_M2M = ("preferred_channels",)
+
+
+def _assign(instance: Model, data: dict[str, Any], m2m: tuple[str, ...]) -> dict[str, Any]:
+    """Set plain fields now and return the many-to-many ones to set after saving."""
+    later = {}
+    for name, value in data.items():
+        if name in m2m:
+            later[name] = value
+        else:
+            setattr(instance, name, value)
+    return later
+
+
+def _persona_snapshot(persona: Persona) -> dict[str, Any]:
+    data = model_to_dict(persona, exclude=["photo"])
+    data["preferred_channels"] = [channel.pk for channel in data.get("preferred_channels", [])]
+    data["photo"] = persona.photo.name if persona.photo else ""
+    return {name: json_value(value) for name, value in data.items() if name != "id"}
+
+
+def _record_version(*, persona: Persona, actor: Any, changed: list[str]) -> None:
+    last = persona.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    PersonaVersion.objects.create(
+        persona=persona,
+        number=last + 1,
+        data=_persona_snapshot(persona),
+        changed_fields=sorted(changed),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def persona_create(*, workspace: Workspace, actor: Any, data: dict[str, Any]) -> Persona:
+    with transaction.atomic():
+        persona = Persona(workspace=workspace)
+        later = _assign(persona, data, PERSONA_M2M)
+        persona.save()
+        for name, value in later.items():
+            getattr(persona, name).set(value)
+        _record_version(persona=persona, actor=actor, changed=list(data))
+    return persona
+
+
+def persona_update(*, persona: Persona, actor: Any, data: dict[str, Any]) -> Persona:
+    with transaction.atomic():
+        before = _persona_snapshot(persona)
+        later = _assign(persona, data, PERSONA_M2M)
+        persona.save()
+        for name, value in later.items():
+            getattr(persona, name).set(value)
+        after = _persona_snapshot(persona)
+        changed = [name for name in after if after[name] != before.get(name)]
+        if changed:
+            _record_version(persona=persona, actor=actor, changed=changed)
+    return persona
+
+
+def persona_mark_reviewed(*, persona: Persona, actor: Any, on: date | None = None) -> Persona:
+    return persona_update(
+        persona=persona, actor=actor, data={"last_reviewed_at": on or timezone.localdate()}
+    )
+
+
+def persona_delete(*, persona: Persona) -> None:
+    persona.delete()
+
+
+def channel_save(*, channel: Channel, data: dict[str, Any]) -> Channel:
+    _assign(channel, data, ())
+    channel.save()
+    return channel
+
+
+def segment_save(*, segment: Segment, data: dict[str, Any]) -> Segment:
+    """Create or update a segment; `data["rules"]` is already validated."""
+    with transaction.atomic():
+        later = _assign(segment, data, ("personas",))
+        segment.save()
+        for name, value in later.items():
+            getattr(segment, name).set(value)
+    return segment
+
+
+def feature_save(*, feature: Feature, data: dict[str, Any]) -> Feature:
+    """Create or update a feature; `persona_tags` ([{persona, relevance}]) replaces the tags."""
+    tags = data.pop("persona_tags", None)
+    with transaction.atomic():
+        _assign(feature, data, ())
+        feature.save()
+        if tags is not None:
+            feature.persona_tags.all().delete()
+            FeaturePersona.objects.bulk_create(
+                FeaturePersona(feature=feature, persona=tag["persona"], relevance=tag["relevance"])
+                for tag in tags
+            )
+    return feature
+
+
+def customer_save(*, customer: CustomerProfile, data: dict[str, Any]) -> CustomerProfile:
+    _assign(customer, data, ())
+    customer.save()
+    return customer
+
+
+def record_delete(*, record: Model) -> None:
+    record.delete()

@@ -1,0 +1,88 @@
+"""factory_boy factories for the domain; exposed as fixtures in conftest.py."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from journeymap.maps.models import JourneyMap
+from journeymap.workspaces.models import Membership, Role, Workspace
+from personas.models import Channel, CustomerProfile, Feature, Persona, Segment
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    password = factory.django.Password("pw")
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Workspace {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.EDITOR
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Channel {n}")
+    kind = "web"
+
+
+class PersonaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Persona
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Faker("name")
+    goals = ["Get it done quickly"]
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Segment {n}")
+    rules = {"field": "age", "op": "between", "value": [18, 25]}
+
+
+class FeatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feature
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Feature {n}")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerProfile
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    external_id = factory.Sequence(lambda n: f"C{n:05d}")
+    name = factory.Faker("name")
+
+
+class MapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JourneyMap
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    title = factory.Sequence(lambda n: f"Journey {n}")

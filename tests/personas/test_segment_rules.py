@@ -1,0 +1,149 @@
+"""Segment rules: property-based — whatever the tree, SQL picks the customers a plain
+Python reading of the same rules picks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from personas.models import CustomerProfile, Purchase, Segment
+from personas.rules import RuleError, validate_rules
+from personas.selectors import segment_customers
+
+from ..factories import CustomerFactory, WorkspaceFactory
+
+GENDERS = ["male", "female", "nonbinary"]
+PRODUCTS = ["Tent", "Boots"]
+
+conditions = st.one_of(
+    st.builds(lambda v: {"field": "gender", "op": "eq", "value": v}, st.sampled_from(GENDERS)),
+    st.builds(
+        lambda v: {"field": "gender", "op": "in", "value": v},
+        st.lists(st.sampled_from(GENDERS), min_size=1, max_size=2),
+    ),
+    st.builds(
+        lambda lo, span: {"field": "age", "op": "between", "value": [lo, lo + span]},
+        st.integers(15, 60),
+        st.integers(0, 20),
+    ),
+    st.builds(
+        lambda op, v: {"field": "age", "op": op, "value": v},
+        st.sampled_from(["gt", "gte", "lt", "lte", "eq", "ne"]),
+        st.integers(15, 70),
+    ),
+    st.builds(
+        lambda p, d: {"purchase": {"product": p, "within_days": d}},
+        st.sampled_from(PRODUCTS),
+        st.sampled_from([30, 90, 365]),
+    ),
+    st.builds(
+        lambda op, v: {"total_spent": {"op": op, "value": v}},
+        st.sampled_from(["gt", "lt", "gte"]),
+        st.sampled_from([0, 100, 500]),
+    ),
+)
+trees = st.recursive(
+    conditions,
+    lambda children: st.one_of(
+        st.builds(lambda c: {"all": c}, st.lists(children, min_size=1, max_size=3)),
+        st.builds(lambda c: {"any": c}, st.lists(children, min_size=1, max_size=3)),
+        st.builds(lambda c: {"not": c}, children),
+    ),
+    max_leaves=6,
+)
+
+
+def matches(node: dict[str, Any], customer: CustomerProfile, purchases: list[Purchase]) -> bool:
+    if "all" in node:
+        return all(matches(child, customer, purchases) for child in node["all"])
+    if "any" in node:
+        return any(matches(child, customer, purchases) for child in node["any"])
+    if "not" in node:
+        return not matches(node["not"], customer, purchases)
+    now = timezone.now()
+    if "purchase" in node:
+        spec = node["purchase"]
+        since = now - timedelta(days=spec["within_days"])
+        return any(
+            p.product.lower() == spec["product"].lower() and p.purchased_at >= since
+            for p in purchases
+        )
+    if "total_spent" in node:
+        total = sum((p.amount for p in purchases), Decimal(0))
+        value, op = Decimal(node["total_spent"]["value"]), node["total_spent"]["op"]
+        return {"gt": total > value, "lt": total < value, "gte": total >= value}[op]
+    actual = getattr(customer, node["field"])
+    op, value = node["op"], node["value"]
+    if isinstance(actual, str):
+        actual = actual.lower()
+    if actual is None:
+        return op == "ne"
+    return {
+        "eq": lambda: actual == value,
+        "ne": lambda: actual != value,
+        "in": lambda: actual in value,
+        "gt": lambda: actual > value,
+        "gte": lambda: actual >= value,
+        "lt": lambda: actual < value,
+        "lte": lambda: actual <= value,
+        "between": lambda: value[0] <= actual <= value[1],
+    }[op]()
+
+
+@pytest.fixture
+def population(db: Any) -> Any:
+    workspace = WorkspaceFactory()
+    now = timezone.now()
+    for n in range(24):
+        customer = CustomerFactory(
+            workspace=workspace, gender=GENDERS[n % 3], age=None if n == 5 else 16 + n * 2
+        )
+        for k in range(n % 4):
+            Purchase.objects.create(
+                customer=customer,
+                product=PRODUCTS[(n + k) % 2],
+                amount=Decimal(90 * (k + 1) + n),
+                purchased_at=now - timedelta(days=20 * (n % 7) + 40 * k),
+            )
+    return workspace
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(tree=trees)
+def test_sql_evaluation_agrees_with_the_rules(population: Any, tree: dict[str, Any]) -> None:
+    validate_rules(tree)
+    segment = Segment(workspace=population, name="s", rules=tree)
+    chosen = set(segment_customers(segment=segment).values_list("pk", flat=True))
+    expected = {
+        customer.pk
+        for customer in CustomerProfile.objects.filter(workspace=population).prefetch_related(
+            "purchases"
+        )
+        if matches(tree, customer, list(customer.purchases.all()))
+    }
+    assert chosen == expected
+
+
+@pytest.mark.parametrize(
+    ("tree", "where"),
+    [
+        ({"all": []}, "rules"),
+        ({"field": "age", "op": "between", "value": [30, 20]}, "rules.value"),
+        ({"any": [{"field": "gender", "op": "gt", "value": "male"}]}, "rules.any[0].op"),
+        ({"purchase": {"product": "Tent", "within_days": 0}}, "rules.purchase.within_days"),
+        ({"total_spent": {"op": "gt", "value": "lots"}}, "rules.total_spent.value"),
+        ({"mystery": 1}, "rules"),
+    ],
+)
+def test_malformed_rules_name_the_spot(tree: dict[str, Any], where: str) -> None:
+    with pytest.raises(RuleError) as error:
+        validate_rules(tree)
+    assert error.value.path == where
