@@ -28,7 +28,7 @@ def _rows(spec: EntitySpec, journey_map: JourneyMap) -> list[dict[str, Any]]:
         columns += ["voter_id"]
     rows = []
     for values in spec.model._default_manager.filter(map=journey_map).values(*columns):
-        row = {"id": str(values["id"])}
+        row: dict[str, Any] = {"id": str(values["id"])}
         for name in plain:
             row[name] = json_value(values[column(spec, name)])
         if spec.name == "comment":

@@ -192,3 +192,32 @@ class CustomerSerializer(WorkspaceOwnedSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "created_at"]
         validators: list = []
+
+
+class CsvImportSerializer(serializers.Serializer):
+    workspace = serializers.PrimaryKeyRelatedField(queryset=Workspace.objects.all())
+    kind = serializers.ChoiceField(choices=["customers", "purchases"], default="customers")
+    file = serializers.FileField(required=False, max_length=200)
+    csv = serializers.CharField(required=False, trim_whitespace=False)
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        upload, text = attrs.pop("file", None), attrs.pop("csv", None)
+        if (upload is None) == (text is None):
+            raise serializers.ValidationError({"file": ["send either a file or csv text"]})
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                raise serializers.ValidationError({"file": ["larger than 20 MB"]})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise serializers.ValidationError({"file": ["must be UTF-8 text"]}) from None
+        attrs["text"] = text
+        return attrs
+
+
+class CsvImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    purchases = serializers.IntegerField()

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from journeymap.workspaces.api.base import WorkspaceScopedViewSet
 
 from .. import services
+from ..imports import CsvRejected, customers_import, purchases_import
 from ..models import Channel, CustomerProfile, Feature, Persona, Segment
 from ..selectors import segment_customers
 from . import serializers as s
@@ -168,3 +170,29 @@ class CustomerViewSet(CrudViewSet):
 
     def save(self, instance: CustomerProfile, data: dict[str, Any]) -> CustomerProfile:
         return services.customer_save(customer=instance, data=data)
+
+    @extend_schema(request=s.CsvImportSerializer, responses=s.CsvImportResultSerializer)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def import_csv(self, request: Request) -> Response:
+        """Upload customers (or, with kind=purchases, their purchases) as CSV. All rows are
+        checked before anything is written; a refused file lists every bad row."""
+        data = s.CsvImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = data.validated_data["workspace"]
+        self.require_writer(workspace.pk)
+        run = customers_import if data.validated_data["kind"] == "customers" else purchases_import
+        try:
+            result = run(workspace=workspace, text=data.validated_data["text"])
+        except CsvRejected as rejected:
+            return Response(
+                {"code": "invalid", "detail": str(rejected), "errors": rejected.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            {"created": result.created, "updated": result.updated, "purchases": result.purchases}
+        )

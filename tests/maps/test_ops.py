@@ -573,3 +573,17 @@ def test_empty_or_oversized_batches_are_refused(world: World, settings: Any) -> 
     with pytest.raises(OpRejected) as rejected:
         run(world, [create("stage", {"name": str(n)}) for n in range(3)])
     assert "at most 2" in rejected.value.detail
+
+
+def test_appending_uses_code_point_order_of_keys(world: World) -> None:
+    """Fractional keys compare by code point ("Zz" < "a0"); a locale collation on PostgreSQL
+    would put "Zz" last and append in the wrong place."""
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    run(world, [create("stage", {"name": "upper", "order_key": "Zz"}, first)])
+    run(world, [create("stage", {"name": "lower", "order_key": "a5"}, second)])
+    appended = run(world, [create("stage", {"name": "appended"})])
+    key = appended.ops[0]["fields"]["order_key"]
+    assert key > "a5" > "a0" > "Zz"
+    document = map_document(journey_map=JourneyMap.objects.get(pk=world.acme.map.id))
+    names = [s["name"] for s in document["stages"]]
+    assert names == ["upper", "Discover", "lower", "appended"]

@@ -111,6 +111,13 @@ CASES: list[Case] = [
         lambda w, r: {},
     ),
     Case("segment customers", "get", lambda w, r: f"/api/segments/{r['segment']}/customers/", READ),
+    Case(
+        "customer import",
+        "post",
+        lambda w, r: "/api/customers/import/",
+        CREATE,
+        lambda w, r: {"workspace": str(r["workspace"]), "csv": "external_id\nIMP-1\n"},
+    ),
     Case("share-link list", "get", lambda w, r: "/api/share-links/", READ),
     Case("share-link detail", "get", lambda w, r: f"/api/share-links/{r['link']}/", READ),
     Case(

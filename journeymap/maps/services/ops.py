@@ -8,40 +8,21 @@ op created. Any rejected op raises and rolls the whole batch back: all or nothin
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models, transaction
-from fractional_indexing import generate_key_between
+from django.db import transaction
 
 from journeymap.workspaces.models import Membership, Role
 
-from ..models import (
-    EmotionPoint,
-    FrictionPoint,
-    JourneyMap,
-    MapOp,
-    Transition,
-    Vote,
-)
+from ..models import JourneyMap, MapOp
 from . import fields as f
-from .cascade import dependents_of
-from .entities import ENTITIES, TARGET_MODELS, EntitySpec, FieldSpec, column, json_value
+from .actions import Batch, Op, actor_info, apply_one, serialize_row
 from .errors import OpRejected
 from .events import notify_committed
-
-ACTIONS = ("create", "update", "move", "delete")
-Op = dict[str, Any]
-
-
-def actor_info(user: Any) -> dict[str, str]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return {"id": "", "name": "anonymous"}
-    name = user.get_full_name() or user.get_username()
-    return {"id": str(user.pk), "name": name}
 
 
 @dataclass(frozen=True)
@@ -77,14 +58,6 @@ def patch_from_log(entry: MapOp) -> dict[str, Any]:
         client_id=entry.client_id,
         ops=entry.ops,
     ).as_patch()
-
-
-@dataclass
-class _Batch:
-    map: JourneyMap
-    actor: Any
-    role: str
-    ops: list[Op] = field(default_factory=list)
 
 
 def apply_ops(
@@ -126,10 +99,10 @@ def apply_ops(
         if role not in (Role.OWNER, Role.EDITOR):
             raise OpRejected("forbidden", "viewers cannot change the map")
 
-        batch = _Batch(map=journey_map, actor=actor, role=role)
+        batch = Batch(map=journey_map, actor=actor, role=role)
         for index, raw in enumerate(ops):
             try:
-                _apply_one(batch, raw)
+                apply_one(batch, raw)
             except OpRejected as rejected:
                 raise rejected.at(index) from None
 
@@ -177,303 +150,11 @@ def _role_of(actor: Any, journey_map: JourneyMap) -> str | None:
     )
 
 
-def _apply_one(batch: _Batch, raw: Any) -> None:
-    if not isinstance(raw, dict):
-        raise OpRejected("invalid", "each op must be an object")
-    action = raw.get("action")
-    if action not in ACTIONS:
-        raise OpRejected("invalid", f"action must be one of: {', '.join(ACTIONS)}")
-    spec = ENTITIES.get(raw.get("entity", ""))
-    if spec is None:
-        raise OpRejected("invalid", f"entity must be one of: {', '.join(ENTITIES)}")
-    fields = raw.get("fields", {})
-    if fields is None:
-        fields = {}
-    if not isinstance(fields, dict):
-        raise OpRejected("invalid", "fields must be an object")
-    for name in fields:
-        if name in spec.server_fields:
-            raise OpRejected("invalid", "is set by the server", field=name)
-        if name not in spec.fields:
-            raise OpRejected("invalid", f"is not a field of {spec.name}", field=name)
-    if action == "create" and raw.get("id") is None:
-        item_id = uuid.uuid4()
-    else:
-        try:
-            item_id = f.uuid_value(raw.get("id"), "id")
-        except OpRejected:
-            raise OpRejected("invalid", "id must be a UUID") from None
-    handler = {"create": _create, "update": _update, "move": _move, "delete": _delete}[action]
-    handler(batch, spec, item_id, fields)
-
-
-# --- actions -----------------------------------------------------------------------------
-
-
-def _create(batch: _Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
-    if not spec.creatable:
-        raise OpRejected("invalid", f"{spec.name} cannot be created by an op")
-    if spec.model._default_manager.filter(pk=item_id).exists():
-        raise OpRejected("conflict", f"a {spec.name} with this id already exists")
-    values: dict[str, Any] = {}
-    for name, field_spec in spec.fields.items():
-        if name in fields:
-            values[name] = _parse_checked(batch, spec, name, field_spec, fields[name])
-        elif field_spec.required:
-            raise OpRejected("invalid", "is required", field=name)
-        elif name != "order_key":
-            default = field_spec.default
-            values[name] = default() if callable(default) else default
-    _check_create_rules(batch, spec, values)
-    if spec.ordered and "order_key" not in values:
-        values["order_key"] = _key_after_last(batch, spec, values)
-
-    many = {name: values.pop(name) for name in list(values) if spec.fields[name].many}
-    row = spec.model(
-        pk=item_id,
-        map=batch.map,
-        **{column(spec, name): value for name, value in values.items()},
-        **_server_values(batch, spec),
-    )
-    row.save(force_insert=True)
-    for name, ids in many.items():
-        getattr(row, name).set(ids)
-    batch.ops.append(
-        {
-            "action": "create",
-            "entity": spec.name,
-            "id": str(item_id),
-            "fields": serialize_row(spec, row, many),
-        }
-    )
-
-
-def _update(batch: _Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
-    if not spec.updatable:
-        raise OpRejected("invalid", f"a {spec.name} cannot be updated; delete it instead")
-    row = _get_row(batch, spec, item_id)
-    if not fields:
-        raise OpRejected("invalid", "fields must name at least one field to change")
-    if spec.name == "comment" and "body" in fields and row.author_id != batch.actor.pk:
-        raise OpRejected("forbidden", "only the author can edit a comment", field="body")
-    changed: dict[str, Any] = {}
-    for name, value in fields.items():
-        field_spec = spec.fields[name]
-        if field_spec.container or name == "order_key":
-            raise OpRejected("invalid", "changes with a move op, not an update", field=name)
-        if not field_spec.updatable:
-            raise OpRejected("invalid", "cannot be changed after creation", field=name)
-        changed[name] = _parse_checked(batch, spec, name, field_spec, value)
-    plain = [name for name in changed if not spec.fields[name].many]
-    for name in plain:
-        setattr(row, column(spec, name), changed[name])
-    if plain:
-        update_fields = [column(spec, name) for name in plain]
-        if spec.name != "map":
-            update_fields.append("updated_at")
-        row.save(update_fields=update_fields)
-    for name in changed:
-        if spec.fields[name].many:
-            getattr(row, name).set(changed[name])
-    batch.ops.append(
-        {
-            "action": "update",
-            "entity": spec.name,
-            "id": str(item_id),
-            "fields": {name: json_value(value) for name, value in changed.items()},
-        }
-    )
-
-
-def _move(batch: _Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
-    if not spec.ordered:
-        raise OpRejected("invalid", f"a {spec.name} has no order to move in")
-    row = _get_row(batch, spec, item_id)
-    for name in fields:
-        if name != "order_key" and not spec.fields[name].container:
-            raise OpRejected("invalid", "changes with an update op, not a move", field=name)
-    for name in spec.sibling_fields:
-        if name in fields:
-            value = _parse_checked(batch, spec, name, spec.fields[name], fields[name])
-            setattr(row, column(spec, name), value)
-    if "order_key" in fields:
-        row.order_key = f.order_key(fields["order_key"], "order_key")
-    else:
-        current = {name: getattr(row, column(spec, name)) for name in spec.sibling_fields}
-        row.order_key = _key_after_last(batch, spec, current, exclude=item_id)
-    moved = [column(spec, name) for name in spec.sibling_fields] + ["order_key"]
-    row.save(update_fields=[*moved, "updated_at"])
-    batch.ops.append(
-        {
-            "action": "move",
-            "entity": spec.name,
-            "id": str(item_id),
-            "fields": {
-                name: json_value(getattr(row, column(spec, name)))
-                for name in (*spec.sibling_fields, "order_key")
-            },
-        }
-    )
-
-
-def _delete(batch: _Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
-    if not spec.deletable:
-        raise OpRejected("invalid", f"a {spec.name} cannot be deleted by an op")
-    row = _get_row(batch, spec, item_id)
-    if spec.name == "comment" and row.author_id != batch.actor.pk and batch.role != Role.OWNER:
-        raise OpRejected("forbidden", "only the author or a workspace owner can delete a comment")
-    if spec.name == "vote" and row.voter_id != batch.actor.pk:
-        raise OpRejected("forbidden", "you can only take back your own votes")
-    doomed, unlinked_frictions = dependents_of(batch.map, spec.name, item_id)
-    for entity, ids in doomed.items():
-        ENTITIES[entity].model._default_manager.filter(map=batch.map, pk__in=ids).delete()
-    FrictionPoint.objects.filter(pk__in=unlinked_frictions).update(touchpoint=None)
-    batch.ops.append({"action": "delete", "entity": spec.name, "id": str(item_id), "fields": {}})
-    for entity in sorted(doomed):
-        for doomed_id in sorted(doomed[entity], key=str):
-            if doomed_id != item_id:
-                batch.ops.append(
-                    {"action": "delete", "entity": entity, "id": str(doomed_id), "fields": {}}
-                )
-    for friction_id in sorted(unlinked_frictions, key=str):
-        batch.ops.append(
-            {
-                "action": "update",
-                "entity": "friction",
-                "id": str(friction_id),
-                "fields": {"touchpoint": None},
-            }
-        )
-
-
-# --- helpers -----------------------------------------------------------------------------
-
-
-def _get_row(batch: _Batch, spec: EntitySpec, item_id: uuid.UUID) -> Any:
-    if spec.name == "map":
-        if item_id != batch.map.id:
-            raise OpRejected("not_found", "a map op must name this map's id")
-        return batch.map
-    row = spec.model._default_manager.filter(map=batch.map, pk=item_id).first()
-    if row is None:
-        raise OpRejected("not_found", f"no {spec.name} with this id in this map")
-    return row
-
-
-def _parse_checked(
-    batch: _Batch, spec: EntitySpec, name: str, field_spec: FieldSpec, raw: Any
-) -> Any:
-    value = field_spec.parse(raw, name)
-    ref = field_spec.ref
-    if ref is None or value is None:
-        return value
-    ids = value if field_spec.many else [value]
-    if not ids:
-        return value
-    scope: dict[str, Any] = (
-        {"map": batch.map} if ref.scope == "map" else {"workspace_id": batch.map.workspace_id}
-    )
-    found = ref.model._default_manager.filter(pk__in=ids, **scope)
-    if ref.lane_kinds is not None:
-        kinds = set(found.values_list("kind", flat=True))
-        if not kinds:
-            raise OpRejected("not_found", "no such lane in this map", field=name)
-        if not kinds <= ref.lane_kinds:
-            allowed = ", ".join(sorted(ref.lane_kinds))
-            raise OpRejected(
-                "invalid", f"a {spec.name} belongs in a lane of kind {allowed}", field=name
-            )
-        return value
-    if found.count() != len(ids):
-        where = "this map" if ref.scope == "map" else "this workspace"
-        raise OpRejected("not_found", f"refers to something not in {where}", field=name)
-    return value
-
-
-def _check_create_rules(batch: _Batch, spec: EntitySpec, values: dict[str, Any]) -> None:
-    """Rules that span rows: uniqueness, targets, the vote budget."""
-    journey_map = batch.map
-    if spec.name == "emotion":
-        taken = EmotionPoint.objects.filter(
-            map=journey_map, stage_id=values["stage"], persona_id=values["persona"]
-        ).exists()
-        if taken:
-            raise OpRejected(
-                "conflict", "this persona already has an emotion point at this stage; update it"
-            )
-    elif spec.name == "transition":
-        if values["from_touchpoint"] == values["to_touchpoint"]:
-            raise OpRejected("invalid", "must differ from from_touchpoint", field="to_touchpoint")
-        taken = Transition.objects.filter(
-            map=journey_map,
-            from_touchpoint_id=values["from_touchpoint"],
-            to_touchpoint_id=values["to_touchpoint"],
-        ).exists()
-        if taken:
-            raise OpRejected("conflict", "this transition already exists; update its count")
-    elif spec.name in ("comment", "vote"):
-        _check_target(journey_map, values["target_entity"], values["target_id"])
-        if spec.name == "vote":
-            used = Vote.objects.filter(map=journey_map, voter=batch.actor).count()
-            if used >= journey_map.votes_per_user:
-                raise OpRejected(
-                    "conflict",
-                    f"no votes left: {journey_map.votes_per_user} per person on this map",
-                )
-
-
-def _check_target(journey_map: JourneyMap, entity: str, target_id: uuid.UUID) -> None:
-    if entity == "map":
-        exists = target_id == journey_map.id
-    else:
-        model = TARGET_MODELS[entity]
-        exists = model._default_manager.filter(map=journey_map, pk=target_id).exists()
-    if not exists:
-        raise OpRejected("not_found", f"no {entity} with this id in this map", field="target_id")
-
-
-def _server_values(batch: _Batch, spec: EntitySpec) -> dict[str, Any]:
-    if spec.name == "comment":
-        return {"author": batch.actor}
-    if spec.name == "vote":
-        return {"voter": batch.actor}
-    return {}
-
-
-def _key_after_last(
-    batch: _Batch,
-    spec: EntitySpec,
-    values: dict[str, Any],
-    exclude: uuid.UUID | None = None,
-) -> str:
-    siblings = spec.model._default_manager.filter(
-        map=batch.map, **{column(spec, name): values[name] for name in spec.sibling_fields}
-    )
-    if exclude is not None:
-        siblings = siblings.exclude(pk=exclude)
-    last = siblings.order_by("-order_key").values_list("order_key", flat=True).first()
-    return str(generate_key_between(last, None))
-
-
-def serialize_row(
-    spec: EntitySpec, row: models.Model, many: dict[str, list[uuid.UUID]] | None = None
-) -> dict[str, Any]:
-    """An item as the map document shows it (without its id)."""
-    many = many or {}
-    data: dict[str, Any] = {}
-    for name, field_spec in spec.fields.items():
-        if field_spec.many:
-            data[name] = json_value(many.get(name, []))
-        else:
-            data[name] = json_value(getattr(row, column(spec, name)))
-    if spec.name == "comment":
-        author = row.author  # type: ignore[attr-defined]
-        data["author"] = str(author.pk) if author else None
-        data["author_name"] = actor_info(author)["name"] if author else ""
-        data["created_at"] = json_value(row.created_at)  # type: ignore[attr-defined]
-    elif spec.name == "vote":
-        data["voter"] = str(row.voter_id)  # type: ignore[attr-defined]
-    return data
-
-
-__all__ = ["AppliedBatch", "OpRejected", "apply_ops", "patch_from_log", "serialize_row"]
+__all__ = [
+    "AppliedBatch",
+    "OpRejected",
+    "actor_info",
+    "apply_ops",
+    "patch_from_log",
+    "serialize_row",
+]
