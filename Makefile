@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
-REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
@@ -48,12 +48,12 @@ typecheck:
 
 test-sqlite:
 	@echo "== Python suite on SQLite (live layer in memory and on Redis) =="
-	env -u DATABASE_URL REDIS_TEST_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+	env -u DATABASE_URL TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 test-postgres:
 	@echo "== Python suite on PostgreSQL =="
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_TEST_URL) REDIS_TEST_URL=$(REDIS_TEST_URL) $(PY) -m pytest; \
+		DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest; \
 	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but not reachable at $(PG_TEST_URL)"; exit 1; \
 	else \

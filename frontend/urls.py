@@ -1,3 +1,17 @@
+"""Browser routes (DESIGN.md "Browser routes"); each renders the app's one page."""
+
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="home"),
+    path("login/", views.index, name="login"),
+    path("maps/<uuid:map_id>/", views.index, name="map-board"),
+    path("maps/<uuid:map_id>/graph/", views.index, name="map-graph"),
+    path("personas/", views.index, name="personas"),
+    path("personas/<uuid:persona_id>/", views.index, name="persona"),
+    path("segments/<uuid:segment_id>/", views.index, name="segment"),
+    path("features/", views.index, name="features"),
+    path("share/<str:token>/", views.index, name="share"),
+]

@@ -1,13 +1,11 @@
-"""WebSocket routes. Placeholder until the live layer lands: refuses every connection."""
+"""WebSocket routes: origin check → session / share-link principal → the map socket."""
 
-from channels.generic.websocket import WebsocketConsumer
 from channels.routing import URLRouter
 from django.urls import path
 
+from .auth import OriginCheck, SessionAuth
+from .consumer import MapSocket
 
-class _Refuse(WebsocketConsumer):
-    def connect(self) -> None:
-        self.close()
+websocket_urlpatterns = [path("ws/maps/<uuid:map_id>/", MapSocket())]  # type: ignore[arg-type]
 
-
-websocket_application = URLRouter([path("ws/maps/<uuid:map_id>/", _Refuse.as_asgi())])
+websocket_application = OriginCheck(SessionAuth(URLRouter(websocket_urlpatterns)))

@@ -1,0 +1,345 @@
+"""Fan-out benchmark of the live layer (issue 3, DESIGN.md "Fan-out").
+
+In one run, each beside the floor:
+  bare      a bare `websockets` broadcast server doing the same work (parse, encode once,
+            broadcast, ack) — the floor;
+  daphne    Journeymap on daphne, in-memory channel layer, SQLite;
+  uvicorn   Journeymap under uvicorn (uvloop, websockets-sansio, no per-socket deflate);
+  redis2    Journeymap on two daphne processes sharing Redis and PostgreSQL, clients split.
+At 10, 50 and 200 clients, with one sender at 100 ops/s and with 10 senders sharing 100 ops/s.
+Every client is a `journeymap.realtime.client.MapClient`; each op is a card title update. It
+prints p50/p99 patch latency (send → every client has the patch), the fan-out p99 (first
+client's copy → each other's), p50/p99 ack latency and
+delivered patches/s, with the ratio of each to the floor.
+
+    .venv/bin/python bench/ws_fanout.py            # the whole run, about 4 minutes
+    .venv/bin/python bench/ws_fanout.py --quick    # 10 and 50 clients, 2 s windows (~1.5 min)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from journeymap.realtime import testing  # noqa: E402
+from journeymap.realtime.client import MapClient  # noqa: E402
+
+PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+RATE = 100.0  # ops per second, whatever the number of senders
+PRODUCTION = {  # DEBUG off, as deployed (DEBUG would keep every SQL query in memory)
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",
+    "LOG_LEVEL": "ERROR",
+}
+
+
+# --- the floor: a bare websockets broadcast server --------------------------------------------
+
+
+async def serve_bare(port: int) -> None:
+    from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+    sockets: set[ServerConnection] = set()
+    seq = 0
+
+    async def handler(ws: ServerConnection) -> None:
+        nonlocal seq
+        sockets.add(ws)
+        try:
+            async for text in ws:
+                frame = json.loads(text)
+                if frame["type"] == "hello":
+                    await ws.send(json.dumps({"type": "snapshot", "seq": seq, "map": {}}))
+                elif frame["type"] == "ops":
+                    seq += 1
+                    patch = {
+                        "type": "patch",
+                        "seq": seq,
+                        "op_id": frame["op_id"],
+                        "actor": {"id": "1", "name": "bench"},
+                        "ops": frame["ops"],
+                    }
+                    broadcast(sockets, json.dumps(patch, separators=(",", ":")))
+                    await ws.send(json.dumps({"type": "ack", "op_id": frame["op_id"], "seq": seq}))
+        finally:
+            sockets.discard(ws)
+
+    async with serve(handler, "127.0.0.1", port, compression=None, max_size=None):
+        await asyncio.Future()
+
+
+# --- one scenario -----------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def scenario(
+    urls: list[str], setup: dict[str, Any], clients: int, senders: int, seconds: float
+) -> dict[str, Any]:
+    sent: dict[str, float] = {}
+    patch_lat: list[float] = []
+    arrivals: dict[str, list[float]] = {}
+    ack_lat: list[float] = []
+    window = {"start": float("inf"), "end": float("inf")}
+
+    def on_patch(patch: dict[str, Any]) -> None:
+        started = sent.get(patch["op_id"])
+        if started is not None and window["start"] <= started < window["end"]:
+            now = time.perf_counter()
+            patch_lat.append(now - started)
+            arrivals.setdefault(patch["op_id"], []).append(now)
+
+    pool = []
+    for number in range(clients):
+        client = MapClient(
+            urls[number % len(urls)],
+            setup["map"],
+            session=setup["sessions"][number % len(setup["sessions"])],
+            track_state=False,
+            reconnect=False,
+        )
+        client.on_patch.append(on_patch)
+        pool.append(client)
+    for start in range(0, clients, 50):
+        await asyncio.gather(*(client.connect(30) for client in pool[start : start + 50]))
+    await asyncio.sleep(1.0)  # let the join presence settle
+
+    writers = pool[:senders]
+    cards = setup["cards"]
+
+    async def one(client: MapClient, card: str, i: int) -> None:
+        op_id = str(uuid.uuid4())
+        started = time.perf_counter()
+        sent[op_id] = started
+        ops = [{"action": "update", "entity": "card", "id": card, "fields": {"title": f"t{i}"}}]
+        await client.send_ops(ops, op_id=op_id, applied=False, timeout=30)
+        if window["start"] <= started < window["end"]:
+            ack_lat.append(time.perf_counter() - started)
+
+    async def sender(index: int, client: MapClient) -> None:
+        interval = senders / RATE
+        begin = time.perf_counter() + index * (1 / RATE)
+        tasks, i = [], 0
+        while True:
+            target = begin + i * interval
+            if target >= window["end"]:
+                break
+            await asyncio.sleep(max(0.0, target - time.perf_counter()))
+            tasks.append(asyncio.ensure_future(one(client, cards[index % len(cards)], i)))
+            i += 1
+        await asyncio.wait(tasks, timeout=15)
+
+    now = time.perf_counter()
+    window["start"], window["end"] = now + 1.0, now + 1.0 + seconds  # 1 s warm-up
+    await asyncio.gather(*(sender(i, c) for i, c in enumerate(writers)))
+    await asyncio.sleep(1.0)  # stragglers
+    measured = sum(1 for t in sent.values() if window["start"] <= t < window["end"])
+    # The write (apply_ops) is on the end-to-end path and not the floor's; from the first
+    # client's copy to each other client's is the fan-out alone.
+    spread = [t - min(times) for times in arrivals.values() for t in times]
+    await asyncio.gather(*(client.close() for client in pool), return_exceptions=True)
+    return {
+        "clients": clients,
+        "senders": senders,
+        "ops": measured,
+        "patch_p50": pct(patch_lat, 0.5),
+        "patch_p99": pct(patch_lat, 0.99),
+        "fanout_p99": pct(spread, 0.99),
+        "ack_p50": pct(ack_lat, 0.5),
+        "ack_p99": pct(ack_lat, 0.99),
+        "delivered_per_s": len(patch_lat) / seconds,
+        "delivered_share": len(patch_lat) / max(1, measured * clients),
+    }
+
+
+async def prepare_cards(url: str, setup: dict[str, Any], count: int) -> list[str]:
+    async with MapClient(url, setup["map"], session=setup["sessions"][0]) as client:
+        ops = [
+            {
+                "action": "create",
+                "entity": "card",
+                "id": str(uuid.uuid4()),
+                "fields": {"stage": setup["stage"], "lane": setup["lane"], "title": "bench"},
+            }
+            for _ in range(count)
+        ]
+        await client.send_ops(ops)
+        return [str(op["id"]) for op in ops]
+
+
+# --- variants -----------------------------------------------------------------------------------
+
+
+class Variant:
+    def __init__(self, name: str, label: str) -> None:
+        self.name, self.label = name, label
+        self.servers: list[Any] = []
+        self.cleanup: list[Any] = []
+
+    def start(self) -> tuple[list[str], dict[str, Any]]:
+        if self.name == "bare":
+            port = testing.free_port()
+            process = subprocess.Popen(
+                [sys.executable, __file__, "--serve-bare", str(port)], cwd=ROOT
+            )
+            self.cleanup.append(process.terminate)
+            wait_port(port)
+            url = f"http://127.0.0.1:{port}"
+            return [url], {"map": str(uuid.uuid4()), "sessions": ["x"], "cards": ["c"] * 10}
+        if self.name == "redis2":
+            database = testing.create_database(PG_URL)
+            self.cleanup.append(lambda: testing.drop_database(database))
+            env = testing.environment(DATABASE_URL=database, REDIS_URL=REDIS_URL, **PRODUCTION)
+            kinds = ["daphne", "daphne"]
+        else:
+            folder = tempfile.mkdtemp(prefix="jm-bench-")
+            env = testing.environment(DATABASE_URL=f"sqlite:///{folder}/db.sqlite3", **PRODUCTION)
+            env.pop("REDIS_URL", None)
+            kinds = [self.name]
+        testing.migrate(env)
+        if self.name != "redis2":
+            # WAL: one fsync per commit instead of three; the mode is stored in the file.
+            with sqlite3.connect(f"{folder}/db.sqlite3") as connection:
+                connection.execute("PRAGMA journal_mode=WAL")
+        setup = testing.seed(env, editors=10)
+        self.servers = [testing.Server(kind, env).wait_ready() for kind in kinds]
+        urls = [server.url for server in self.servers]
+        setup["cards"] = run_loop(prepare_cards(urls[0], setup, 10))
+        return urls, setup
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+        for step in reversed(self.cleanup):
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 — best effort
+                print(f"  cleanup of {self.name} failed: {error}", file=sys.stderr)
+
+
+def run_loop(coro: Any) -> Any:
+    """The clients run on uvloop when it is there, for every variant alike."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def wait_port(port: int) -> None:
+    import socket
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(port)
+
+
+VARIANTS = [
+    ("bare", "bare websockets (floor)"),
+    ("daphne", "daphne, in-memory layer"),
+    ("uvicorn", "uvicorn, in-memory layer"),
+    ("redis2", "2 × daphne, Redis + PostgreSQL"),
+]
+
+
+def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    sizes = [10, 50] if args.quick else [10, 50, 200]
+    seconds = 2.0 if args.quick else args.seconds
+    chosen = [v for v in VARIANTS if not args.only or v[0] in args.only.split(",")]
+    rows: list[dict[str, Any]] = []
+    for name, label in chosen:
+        variant = Variant(name, label)
+        print(f"# {label}", flush=True)
+        try:
+            urls, setup = variant.start()
+            for clients in sizes:
+                for senders in (1, 10):
+                    result = run_loop(scenario(urls, setup, clients, senders, seconds))
+                    rows.append({"variant": name, **result})
+                    print(
+                        f"  {clients:>3} clients {senders:>2} senders: "
+                        f"patch p50 {result['patch_p50']:6.1f} p99 {result['patch_p99']:7.1f} ms  "
+                        f"fan-out p99 {result['fanout_p99']:6.1f} ms  "
+                        f"ack p50 {result['ack_p50']:6.1f} p99 {result['ack_p99']:7.1f} ms  "
+                        f"{result['delivered_per_s']:8.0f} msg/s "
+                        f"({result['delivered_share']:.1%} delivered)",
+                        flush=True,
+                    )
+        finally:
+            variant.stop()
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    floor = {(r["clients"], r["senders"]): r for r in rows if r["variant"] == "bare"}
+    lines = [
+        "| variant | clients | senders | patch p50 ms | patch p99 ms | p99 × floor "
+        "| fan-out p99 ms | × floor | ack p50 ms | ack p99 ms | delivered msg/s | × floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    labels = dict(VARIANTS)
+    for r in rows:
+        base = floor.get((r["clients"], r["senders"]))
+        p99_ratio = r["patch_p99"] / base["patch_p99"] if base else float("nan")
+        rate_ratio = r["delivered_per_s"] / base["delivered_per_s"] if base else float("nan")
+        fan_ratio = r["fanout_p99"] / base["fanout_p99"] if base else float("nan")
+        lines.append(
+            f"| {labels[r['variant']]} | {r['clients']} | {r['senders']} | {r['patch_p50']:.1f} "
+            f"| {r['patch_p99']:.1f} | {p99_ratio:.2f} | {r['fanout_p99']:.1f} | {fan_ratio:.2f} "
+            f"| {r['ack_p50']:.1f} | {r['ack_p99']:.1f} "
+            f"| {r['delivered_per_s']:.0f} | {rate_ratio:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="10 and 50 clients, 2 s windows")
+    parser.add_argument("--seconds", type=float, default=4.0, help="measured window per scenario")
+    parser.add_argument("--only", help="comma-separated variants: bare,daphne,uvicorn,redis2")
+    parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bare:
+        asyncio.run(serve_bare(args.serve_bare))
+        return
+    started = time.monotonic()
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    rows = run(args)
+    print()
+    print(table(rows))
+    print(f"\n(run took {time.monotonic() - started:.0f} s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()

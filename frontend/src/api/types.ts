@@ -1,0 +1,128 @@
+import type { Json } from '../sync/types';
+
+export interface Membership {
+  workspace: string;
+  workspace_name: string;
+  role: 'owner' | 'editor' | 'viewer';
+}
+
+export interface Me {
+  id: string;
+  username: string;
+  name: string;
+  memberships: Membership[];
+}
+
+export interface MapSummary {
+  id: string;
+  workspace: string;
+  title: string;
+  description: string;
+  seq: number;
+  personas: string[];
+  stage_count: number;
+  votes_per_user?: number;
+  updated_at: string;
+}
+
+export interface MapTemplate {
+  key: string;
+  name: string;
+  description: string;
+}
+
+export interface Channel {
+  id: string;
+  workspace: string;
+  name: string;
+  kind: string;
+  color: string;
+}
+
+export interface Persona {
+  id: string;
+  workspace: string;
+  name: string;
+  photo: string | null;
+  tier: 'primary' | 'secondary' | 'negative';
+  color: string;
+  bio: string;
+  quotes: string[];
+  age: number | null;
+  gender: string;
+  location: string;
+  income: string;
+  education: string;
+  family: string;
+  job_title: string;
+  company: string;
+  personality: string[];
+  values: string[];
+  interests: string[];
+  lifestyle: string;
+  behaviours: string[];
+  goals: string[];
+  needs: string[];
+  pain_points: string[];
+  motivations: string[];
+  expectations: string[];
+  objections: string[];
+  preferred_channels: string[];
+  preferred_content: string[];
+  empathy_map: { says: string[]; thinks: string[]; does: string[]; feels: string[] };
+  lifetime_value: string | number | null;
+  churn_risk: string;
+  owner: string | null;
+  review_cadence_days: number;
+  last_reviewed_at: string | null;
+  review_due_on: string | null;
+  is_stale: boolean;
+  segments: string[];
+  updated_at: string;
+}
+
+export interface Segment {
+  id: string;
+  workspace: string;
+  name: string;
+  description: string;
+  rules: Json;
+  personas: string[];
+  size?: number;
+}
+
+export interface Feature {
+  id: string;
+  workspace: string;
+  name: string;
+  description: string;
+  status: string;
+  persona_tags: { persona: string; relevance: number }[];
+}
+
+export interface HistoryItem {
+  seq: number;
+  op_id?: string;
+  actor: { id: string; name: string } | null;
+  created_at: string;
+  summary?: string;
+  ops?: { action: string; entity: string; id: string; fields?: Record<string, Json> }[];
+  [key: string]: Json | undefined | object | null;
+}
+
+export interface MapVersionInfo {
+  id: string;
+  name: string;
+  seq: number;
+  created_at: string;
+  created_by?: string | { id: string; name: string } | null;
+}
+
+export interface ShareLinkInfo {
+  id: string;
+  map: string;
+  label: string;
+  token?: string;
+  url?: string;
+  expires_at: string | null;
+}

@@ -1,0 +1,58 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AppShell, RequireAuth } from './app/AppShell';
+import { BoardPage } from './pages/BoardPage';
+import { FeaturesPage } from './pages/FeaturesPage';
+import { GraphPage } from './pages/GraphPage';
+import { HomePage } from './pages/HomePage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PersonaPage } from './pages/PersonaPage';
+import { PersonasPage } from './pages/PersonasPage';
+import { SegmentPage } from './pages/SegmentPage';
+import { SharePage } from './pages/SharePage';
+import { ApiError } from './api/http';
+import './styles/app.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login/" element={<LoginPage />} />
+          <Route path="/share/:token/" element={<SharePage />} />
+          <Route element={<RequireAuth />}>
+            <Route path="/maps/:mapId/" element={<BoardPage />} />
+            <Route element={<AppShell />}>
+              <Route path="/" element={<HomePage />} />
+              <Route path="/maps/:mapId/graph/" element={<GraphPage />} />
+              <Route path="/personas/" element={<PersonasPage />} />
+              <Route path="/personas/:personaId/" element={<PersonaPage />} />
+              <Route path="/segments/:segmentId/" element={<SegmentPage />} />
+              <Route path="/features/" element={<FeaturesPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,270 @@
+"""End-to-end fixtures: the real ASGI app under daphne, a throwaway SQLite database, and
+Debian's Chromium driven by Playwright.
+
+Django's `live_server` is WSGI and cannot speak WebSockets, so the suite starts daphne in a
+subprocess against its own SQLite file (migrated with manage.py, users created by a small
+script) and points the browsers at it. Nothing here touches the database of the test
+process, so pytest-django's own database setup is never involved.
+
+Run (its own pytest invocation, apart from the async suite):
+    .venv/bin/pytest tests/e2e -p no:asyncio -p no:playwright -o addopts="" -q
+(`-o addopts=""` undoes the `--ignore=tests/e2e` that keeps the main run off this suite;
+`-p no:playwright` keeps pytest-playwright, when installed, from parametrising the tests.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+FRONTEND = ROOT / "frontend"
+MANIFEST = FRONTEND / "dist" / ".vite" / "manifest.json"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+PASSWORD = "journey-e2e-pass"
+USERS = {"ana": "Ana Alvarez", "ben": "Ben Brooks"}
+
+# Creates the workspace the tests work in: two editors, a channel and a persona.
+SETUP_SCRIPT = f"""
+from django.contrib.auth import get_user_model
+from journeymap.workspaces.models import Membership, Workspace
+from personas.models import Channel, Persona
+
+User = get_user_model()
+workspace = Workspace.objects.create(name="E2E Outfitters")
+for username, full in {USERS!r}.items():
+    first, last = full.split(" ", 1)
+    user = User.objects.create_user(username, password={PASSWORD!r})
+    user.first_name, user.last_name = first, last
+    user.save()
+    Membership.objects.create(workspace=workspace, user=user, role="editor")
+Channel.objects.create(workspace=workspace, name="Website", kind="web", color="#6366f1")
+Channel.objects.create(workspace=workspace, name="Email", kind="email", color="#0ea5e9")
+Persona.objects.create(workspace=workspace, name="Maya Okafor", color="#0d9488")
+print(workspace.pk)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _ensure_frontend_built() -> None:
+    if MANIFEST.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.exit("frontend/dist is missing and npm is not installed", returncode=1)
+    if not (FRONTEND / "node_modules").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, check=True)  # noqa: S603
+    subprocess.run([npm, "run", "build"], cwd=FRONTEND, check=True)  # noqa: S603
+
+
+@dataclass
+class LiveApp:
+    url: str
+    workspace: str
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    _ensure_frontend_built()
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DEBUG": "1",
+        "REDIS_URL": "",
+        "MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_SETTINGS_MODULE": "journeymap.settings",
+        "PYTHONUNBUFFERED": "1",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    made = subprocess.run(  # noqa: S603
+        [*manage, "shell", "-c", SETUP_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    workspace = made.stdout.strip().splitlines()[-1]
+    port = _free_port()
+    log = (folder / "daphne.log").open("w")
+    daphne = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "journeymap.asgi:application"]
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, *daphne],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/login/", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.exit(f"daphne did not start; see {folder / 'daphne.log'}", returncode=1)
+        time.sleep(0.25)
+    try:
+        yield LiveApp(url=url, workspace=workspace)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+class User:
+    """One person at one browser: a context with its own cookies and IndexedDB."""
+
+    def __init__(self, browser: Browser, app: LiveApp, username: str) -> None:
+        self.app = app
+        self.username = username
+        self.name = USERS[username]
+        self.context: BrowserContext = browser.new_context(viewport={"width": 1440, "height": 900})
+        self.context.set_default_timeout(10_000)
+        self.page: Page = self.context.new_page()
+
+    def sign_in(self) -> None:
+        page = self.page
+        page.goto(f"{self.app.url}/login/")
+        page.get_by_label("Username").fill(self.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{self.app.url}/")
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        csrf = next(c["value"] for c in self.context.cookies() if c["name"] == "csrftoken")
+        response = self.page.request.fetch(
+            f"{self.app.url}{path}",
+            method=method,
+            data=json.dumps(body) if body is not None else None,
+            headers={
+                "Content-Type": "application/json",
+                "X-CSRFToken": csrf,
+                "Referer": f"{self.app.url}/",
+            },
+        )
+        assert response.ok, f"{method} {path}: {response.status} {response.text()}"
+        return response.json() if response.status != 204 else None
+
+    def new_map(self, title: str, template: str = "blank") -> str:
+        created = self.api(
+            "POST",
+            "/api/maps/",
+            {"workspace": self.app.workspace, "title": title, "template": template},
+        )
+        return str(created["id"])
+
+    def open_map(self, map_id: str) -> None:
+        self.page.goto(f"{self.app.url}/maps/{map_id}/")
+        self.wait_live()
+
+    def wait_live(self, timeout: float = 15_000) -> None:
+        """Connected, caught up and nothing left to send."""
+        status = self.page.get_by_test_id("connection-status")
+        status.filter(has_text="Live").wait_for(timeout=timeout)
+
+    def board(self) -> dict[str, Any]:
+        return self.page.evaluate("() => window.journeymap.document()")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def ana(browser: Browser, app: LiveApp) -> Iterator[User]:
+    user = User(browser, app, "ana")
+    user.sign_in()
+    yield user
+    user.close()
+
+
+@pytest.fixture
+def ben(browser: Browser, app: LiveApp) -> Iterator[User]:
+    user = User(browser, app, "ben")
+    user.sign_in()
+    yield user
+    user.close()
+
+
+def stage_and_lane(document: dict[str, Any], stage: str, lane: str) -> tuple[str, str]:
+    stage_id = next(s["id"] for s in document["stages"] if s["name"] == stage)
+    lane_id = next(lane_row["id"] for lane_row in document["lanes"] if lane_row["name"] == lane)
+    return stage_id, lane_id
+
+
+def add_cards(user: User, map_id: str, stage: str, lane: str, titles: list[str]) -> list[str]:
+    """Put cards on a map through the REST op endpoint (the same write path as the socket)."""
+    document = user.api("GET", f"/api/maps/{map_id}/")
+    stage_id, lane_id = stage_and_lane(document, stage, lane)
+    ids = [str(uuid.uuid4()) for _ in titles]
+    ops = [
+        {
+            "action": "create",
+            "entity": "card",
+            "id": card_id,
+            "fields": {"stage": stage_id, "lane": lane_id, "title": title},
+        }
+        for card_id, title in zip(ids, titles, strict=True)
+    ]
+    user.api("POST", f"/api/maps/{map_id}/ops/", {"op_id": str(uuid.uuid4()), "ops": ops})
+    return ids
+
+
+def comparable(document: dict[str, Any]) -> dict[str, Any]:
+    """A map document with what legitimately differs between readers taken out: the seq a
+    reader happens to be at, the workspace directory, and list order of unordered rows."""
+    skip = {"seq", "directory"}
+    out: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in skip:
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            out[key] = sorted(value, key=lambda row: row["id"])
+        else:
+            out[key] = value
+    return out
