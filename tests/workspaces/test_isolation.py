@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from journeymap.maps.services.versions import version_create
 from journeymap.workspaces.models import ShareLink
 from personas.models import Segment
 
@@ -38,6 +39,7 @@ def records(world: World) -> dict[str, Any]:
     feature = FeatureFactory(workspace=side.workspace)
     customer = CustomerFactory(workspace=side.workspace)
     link = ShareLink.objects.create(map=side.map, token_hash=uuid.uuid4().hex * 2)
+    version = version_create(journey_map=side.map, name="Before the workshop", actor=world.owner)
     return {
         "workspace": side.workspace.id,
         "map": side.map.id,
@@ -47,6 +49,7 @@ def records(world: World) -> dict[str, Any]:
         "feature": feature.id,
         "customer": customer.id,
         "link": link.id,
+        "version": version.id,
     }
 
 
@@ -102,6 +105,28 @@ CASES: list[Case] = [
     Case("map delete", "delete", lambda w, r: f"/api/maps/{r['map']}/", WRITE),
     Case("ops since", "get", lambda w, r: f"/api/maps/{r['map']}/ops/?since=0", READ),
     Case("ops post", "post", lambda w, r: f"/api/maps/{r['map']}/ops/", WRITE, _stage_op),
+    Case("map history", "get", lambda w, r: f"/api/maps/{r['map']}/history/", READ),
+    Case("map versions", "get", lambda w, r: f"/api/maps/{r['map']}/versions/", READ),
+    Case(
+        "map version detail",
+        "get",
+        lambda w, r: f"/api/maps/{r['map']}/versions/{r['version']}/",
+        READ,
+    ),
+    Case(
+        "save a version",
+        "post",
+        lambda w, r: f"/api/maps/{r['map']}/versions/",
+        WRITE,
+        lambda w, r: {"name": "After lunch"},
+    ),
+    Case(
+        "restore a version",
+        "post",
+        lambda w, r: f"/api/maps/{r['map']}/versions/{r['version']}/restore/",
+        WRITE,
+        lambda w, r: {},
+    ),
     Case("persona versions", "get", lambda w, r: f"/api/personas/{r['persona']}/versions/", READ),
     Case(
         "persona review",
