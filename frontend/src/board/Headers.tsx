@@ -26,6 +26,51 @@ function useKeyboardReorder(entity: 'stage' | 'lane', row: Row) {
   };
 }
 
+/** The drag handle and delete button that stage and lane headers share. */
+function HeadTools({
+  entity,
+  row,
+  keys,
+  arrows,
+  handleRef,
+  onKeyDown,
+  dragProps,
+}: {
+  entity: 'stage' | 'lane';
+  row: Row;
+  keys: string;
+  arrows: string;
+  handleRef: (element: HTMLElement | null) => void;
+  onKeyDown: (event: KeyboardEvent) => void;
+  dragProps: object;
+}) {
+  const actions = useStructureActions();
+  return (
+    <div className="head-tools">
+      <button
+        type="button"
+        ref={handleRef}
+        className="icon-btn drag-handle"
+        aria-label={`Move ${entity} ${String(row.name)} (${keys})`}
+        title={`Drag to reorder (${arrows})`}
+        onKeyDown={onKeyDown}
+        {...dragProps}
+      >
+        <Icon name="grip" size={14} />
+      </button>
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label={`Delete ${entity} ${String(row.name)}`}
+        title={`Delete ${entity}`}
+        onClick={() => actions.remove(entity, row)}
+      >
+        <Icon name="trash" size={14} />
+      </button>
+    </div>
+  );
+}
+
 export function StageHeader({ row, index, count }: { row: Row; index: number; count: number }) {
   const board = useBoard();
   const actions = useStructureActions();
@@ -64,29 +109,15 @@ export function StageHeader({ row, index, count }: { row: Row; index: number; co
         />
       </div>
       {!board.readOnly && (
-        <div className="head-tools">
-          <button
-            type="button"
-            ref={setActivatorNodeRef}
-            className="icon-btn drag-handle"
-            aria-label={`Move stage ${String(row.name)} (Alt+Left/Right)`}
-            title="Drag to reorder (Alt+←/→)"
-            onKeyDown={onKeyDown}
-            {...attributes}
-            {...listeners}
-          >
-            <Icon name="grip" size={14} />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label={`Delete stage ${String(row.name)}`}
-            title="Delete stage"
-            onClick={() => actions.remove('stage', row)}
-          >
-            <Icon name="trash" size={14} />
-          </button>
-        </div>
+        <HeadTools
+          entity="stage"
+          row={row}
+          keys="Alt+Left/Right"
+          arrows="Alt+←/→"
+          handleRef={setActivatorNodeRef}
+          onKeyDown={onKeyDown}
+          dragProps={{ ...attributes, ...listeners }}
+        />
       )}
       <span className="sr-only">
         Stage {index + 1} of {count}
@@ -127,29 +158,15 @@ export function LaneHeader({ row }: { row: Row }) {
         <small>{laneLabel(kind)}</small>
       </div>
       {!board.readOnly && (
-        <div className="head-tools">
-          <button
-            type="button"
-            ref={setActivatorNodeRef}
-            className="icon-btn drag-handle"
-            aria-label={`Move lane ${String(row.name)} (Alt+Up/Down)`}
-            title="Drag to reorder (Alt+↑/↓)"
-            onKeyDown={onKeyDown}
-            {...attributes}
-            {...listeners}
-          >
-            <Icon name="grip" size={14} />
-          </button>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label={`Delete lane ${String(row.name)}`}
-            title="Delete lane"
-            onClick={() => actions.remove('lane', row)}
-          >
-            <Icon name="trash" size={14} />
-          </button>
-        </div>
+        <HeadTools
+          entity="lane"
+          row={row}
+          keys="Alt+Up/Down"
+          arrows="Alt+↑/↓"
+          handleRef={setActivatorNodeRef}
+          onKeyDown={onKeyDown}
+          dragProps={{ ...attributes, ...listeners }}
+        />
       )}
     </div>
   );
