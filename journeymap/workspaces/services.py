@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,21 +13,6 @@ from django.utils import timezone
 
 from .access import hash_share_token
 from .models import Membership, Role, ShareLink, Workspace
-
-# Called (workspace_id, user_id) after a membership is removed or downgraded, on commit, so
-# the live layer can drop or demote that user's open sockets.
-MembershipListener = Callable[[Any, Any], None]
-_membership_listeners: list[MembershipListener] = []
-
-
-def on_membership_changed(listener: MembershipListener) -> None:
-    if listener not in _membership_listeners:
-        _membership_listeners.append(listener)
-
-
-def _notify_membership_changed(workspace_id: Any, user_id: Any) -> None:
-    for listener in list(_membership_listeners):
-        listener(workspace_id, user_id)
 
 
 def workspace_create(*, name: str, owner: User) -> Workspace:
@@ -54,16 +38,13 @@ def membership_set(*, workspace: Workspace, user: User, role: str) -> Membership
             _keep_an_owner(workspace=workspace, leaving=membership)
             membership.role = role
             membership.save(update_fields=["role"])
-            transaction.on_commit(lambda: _notify_membership_changed(workspace.id, user.pk))
     return membership
 
 
 def membership_remove(*, membership: Membership) -> None:
     with transaction.atomic():
         _keep_an_owner(workspace=membership.workspace, leaving=membership)
-        workspace_id, user_id = membership.workspace_id, membership.user_id
         membership.delete()
-        transaction.on_commit(lambda: _notify_membership_changed(workspace_id, user_id))
 
 
 def _keep_an_owner(*, workspace: Workspace, leaving: Membership) -> None:

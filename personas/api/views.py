@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journeymap.workspaces.api.base import WorkspaceScopedViewSet
+from journeymap.workspaces.api.base import WorkspaceScopedViewSet, uuid_param
 
 from .. import services
 from ..imports import CsvRejected, customers_import, purchases_import
@@ -155,7 +155,7 @@ class FeatureViewSet(CrudViewSet):
         queryset = super().get_queryset().prefetch_related("persona_tags")
         persona = self.request.query_params.get("persona")
         if persona:
-            queryset = queryset.filter(persona_tags__persona_id=persona)
+            queryset = queryset.filter(persona_tags__persona_id=uuid_param(persona, "persona"))
         return queryset
 
     def save(self, instance: Feature, data: dict[str, Any]) -> Feature:

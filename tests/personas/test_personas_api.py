@@ -159,6 +159,7 @@ def test_features_are_tagged_to_personas_with_relevance(world: World, client_as:
     feature = client.post("/api/features/", body, format="json").json()
     assert feature["persona_tags"] == [{"persona": str(world.acme.persona.id), "relevance": 5}]
     tagged = client.get(f"/api/features/?persona={world.acme.persona.id}").json()["results"]
+    assert client.get("/api/features/?persona=not-a-uuid").status_code == 400
     assert [f["id"] for f in tagged] == [feature["id"]]
     twice = client.patch(
         f"/api/features/{feature['id']}/",

@@ -18,7 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from journeymap.workspaces.access import share_link_for_token
-from journeymap.workspaces.api.base import WorkspaceRole, WorkspaceScopedViewSet, share_link_of
+from journeymap.workspaces.api.base import (
+    WorkspaceRole,
+    WorkspaceScopedViewSet,
+    share_link_of,
+    uuid_param,
+)
 from journeymap.workspaces.models import Workspace
 
 from ..models import JourneyMap, Stage
@@ -60,7 +65,7 @@ class MapViewSet(
             return queryset
         persona = self.request.query_params.get("persona")
         if persona:
-            queryset = queryset.filter(personas__id=_uuid_param(persona, "persona"))
+            queryset = queryset.filter(personas__id=uuid_param(persona, "persona"))
         if self.action == "list":
             stages = (
                 Stage.objects.filter(map=OuterRef("pk"))
@@ -189,13 +194,6 @@ class SharedMapView(APIView):
         if link is None:
             raise exceptions.NotFound("this share link is unknown, revoked or expired")
         return Response({**map_document(journey_map=link.map), "read_only": True})
-
-
-def _uuid_param(value: str, name: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise exceptions.ValidationError({name: ["must be a UUID"]}) from None
 
 
 def _int_param(value: str, name: str) -> int:

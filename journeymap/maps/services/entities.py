@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -70,7 +70,6 @@ class EntitySpec:
     creatable: bool = True
     updatable: bool = True
     deletable: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def sibling_fields(self) -> tuple[str, ...]:

@@ -67,7 +67,9 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
         )
         workspace = self.request.query_params.get(self.filterset_workspace_param)
         if workspace:
-            queryset = queryset.filter(**{f"{self.workspace_path}_id": _workspace_param(workspace)})
+            queryset = queryset.filter(
+                **{f"{self.workspace_path}_id": uuid_param(workspace, "workspace")}
+            )
         return queryset.distinct() if "__" in self.workspace_path else queryset
 
     def workspace_id_of(self, obj: Model) -> Any:
@@ -86,11 +88,12 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
             raise exceptions.PermissionDenied(WorkspaceRole.message)
 
 
-def _workspace_param(value: str) -> str:
+def uuid_param(value: str, name: str) -> str:
+    """A UUID query parameter, or a 400 naming it."""
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise exceptions.ValidationError({"workspace": ["must be a UUID"]}) from None
+        raise exceptions.ValidationError({name: ["must be a UUID"]}) from None
 
 
 __all__ = ["ShareLinkAuthentication", "WorkspaceRole", "WorkspaceScopedViewSet", "share_link_of"]
