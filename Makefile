@@ -7,9 +7,11 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
+# pytest-xdist workers per suite: one per core.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: install run serve test lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean
+.PHONY: install run serve test test-deps lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean
 
 ## install: Python packages into .venv, npm packages and the frontend build
 install: $(VENV)/.installed frontend
@@ -37,23 +39,40 @@ run: install
 	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
 
 ## test: lint, types and every test — on SQLite, on PostgreSQL, the frontend and the browser
-test: install lint typecheck test-sqlite test-postgres test-frontend test-e2e
+test: install test-deps lint typecheck test-sqlite test-postgres test-frontend test-e2e
 
-lint:
+## test-deps: what the browser and PDF tests need from Debian (installed when running as root)
+test-deps:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "installing from Debian:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "The browser and PDF tests need:$$missing. Install them with:"; \
+			echo "    sudo apt-get install -y$$missing"; \
+		fi; \
+	fi
+
+## lint: style, formatting and the layers (imports only point down, docs/architecture.md)
+lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck:
 	$(VENV)/bin/mypy journeymap personas frontend tests bench
 
 test-sqlite:
 	@echo "== Python suite on SQLite (live layer in memory and on Redis) =="
-	env -u DATABASE_URL TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+	env -u DATABASE_URL TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n $(TEST_WORKERS)
 
 test-postgres:
 	@echo "== Python suite on PostgreSQL =="
 	@if $(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest; \
+		DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n $(TEST_WORKERS); \
 	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but not reachable at $(PG_TEST_URL)"; exit 1; \
 	else \

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "journeymap.realtime",
     "journeymap.analysis",
     "journeymap.export",
+    "journeymap.demo",
     "frontend",
 ]
 
@@ -145,11 +146,11 @@ REST_FRAMEWORK = {
         "journeymap.workspaces.api.authentication.ShareLinkAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "journeymap.workspaces.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "journeymap.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["rest_framework.filters.OrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "journeymap.workspaces.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "journeymap.core.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from journeymap.maps.services.entities import json_value
+from journeymap.core.json import json_value
 from journeymap.workspaces.models import Workspace
 
 from .models import (

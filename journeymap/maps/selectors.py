@@ -9,10 +9,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from journeymap.core.json import json_value
 from personas.models import Channel, Persona
 
 from .models import FrictionPoint, JourneyMap, MapOp
-from .services.entities import ENTITIES, EntitySpec, column, json_value
+from .services.entities import ENTITIES, EntitySpec, column
 from .services.ops import patch_from_log
 
 MAP_FIELDS = ("title", "description", "votes_per_user")

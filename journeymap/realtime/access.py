@@ -7,18 +7,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-from django.utils import timezone
-
+from journeymap.core.actors import actor_info
+from journeymap.maps.access import MapAudience, map_access
 from journeymap.maps.models import JourneyMap
 from journeymap.maps.selectors import patches_since
-from journeymap.maps.services.ops import actor_info
 from journeymap.maps.services.versions import consistent_document
-from journeymap.workspaces.models import WRITE_ROLES, Membership, ShareLink
+from journeymap.workspaces.models import WRITE_ROLES, ShareLink
 
 from .protocol import encode
-
-SHARE_ROLE = "share"
 
 
 @dataclass(frozen=True)
@@ -40,73 +36,28 @@ def resolve_principal(
     *, map_id: uuid.UUID, user: Any, share_link: ShareLink | None
 ) -> Principal | None:
     """The principal for a socket on this map, or None (the handshake is refused)."""
-    workspace_id = (
-        JourneyMap.objects.filter(id=map_id).values_list("workspace_id", flat=True).first()
-    )
-    if workspace_id is None:
+    access = map_access(map_id=map_id, user=user, share_link=share_link)
+    if access is None:
         return None
     if share_link is not None:
-        if share_link.map_id != map_id or not share_link.is_active:
-            return None
+        label = share_link.label
         return Principal(
-            role=SHARE_ROLE,
+            role=access.role,
             user=user,
-            workspace_id=workspace_id,
+            workspace_id=access.workspace_id,
             share_link_id=share_link.id,
-            info={
-                "id": None,
-                "name": f"Guest ({share_link.label})" if share_link.label else "Guest",
-            },
+            info={"id": None, "name": f"Guest ({label})" if label else "Guest"},
         )
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    role = (
-        Membership.objects.filter(workspace_id=workspace_id, user=user)
-        .values_list("role", flat=True)
-        .first()
+    return Principal(
+        role=access.role, user=user, workspace_id=access.workspace_id, info=actor_info(user)
     )
-    if role is None:
-        return None
-    return Principal(role=role, user=user, workspace_id=workspace_id, info=actor_info(user))
 
 
-@dataclass(frozen=True)
-class Access:
-    """Who may still see a map: member roles by user id and active share-link ids."""
-
-    exists: bool
-    roles: dict[str, str]
-    shares: frozenset[str]
-
-    def role_of(self, principal: Principal) -> str | None:
-        if not self.exists:
-            return None
-        if principal.share_link_id is not None:
-            return SHARE_ROLE if str(principal.share_link_id) in self.shares else None
-        return self.roles.get(str(principal.user.pk))
-
-
-def current_access(*, map_id: uuid.UUID, with_shares: bool) -> Access:
-    """Two or three indexed queries, run once per map per process per poll interval."""
-    workspace_id = (
-        JourneyMap.objects.filter(id=map_id).values_list("workspace_id", flat=True).first()
+def role_now(audience: MapAudience, principal: Principal) -> str | None:
+    """The role `principal` has on the map now, by the poll's fresh `audience`."""
+    return audience.role_of(
+        user_id=getattr(principal.user, "pk", None), share_link_id=principal.share_link_id
     )
-    if workspace_id is None:
-        return Access(exists=False, roles={}, shares=frozenset())
-    roles = {
-        str(user_id): role
-        for user_id, role in Membership.objects.filter(workspace_id=workspace_id).values_list(
-            "user_id", "role"
-        )
-    }
-    shares: frozenset[str] = frozenset()
-    if with_shares:
-        now = timezone.now()
-        active = ShareLink.objects.filter(map_id=map_id, revoked_at__isnull=True).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        )
-        shares = frozenset(str(pk) for pk in active.values_list("id", flat=True))
-    return Access(exists=True, roles=roles, shares=shares)
 
 
 def sync_frame(

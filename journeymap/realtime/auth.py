@@ -7,7 +7,6 @@ read the cookie once at connect instead. Neither middleware here touches `send`.
 
 from __future__ import annotations
 
-import hashlib
 from http.cookies import CookieError, SimpleCookie
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +18,7 @@ from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.utils.module_loading import import_string
 
+from journeymap.workspaces.access import share_link_for_token
 from journeymap.workspaces.models import ShareLink
 
 from .db import db
@@ -68,17 +68,11 @@ def _session_user(session_key: str | None) -> Any:
     return get_user(SimpleNamespace(session=store))  # type: ignore[arg-type]
 
 
-def _active_share(token: str) -> ShareLink | None:
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    link = ShareLink.objects.filter(token_hash=digest).first()
-    return link if link is not None and link.is_active else None
-
-
 @db
 def _authenticate(session_key: str | None, token: str | None) -> tuple[Any, ShareLink | None]:
     if token is not None:
         # A share URL is a read-only principal whatever cookies the browser also carries.
-        return AnonymousUser(), _active_share(token)
+        return AnonymousUser(), share_link_for_token(token)
     return _session_user(session_key), None
 
 

@@ -15,11 +15,12 @@ import uuid
 from collections import deque
 from typing import Any
 
-from journeymap.maps.services.errors import OpRejected
+from journeymap.core.errors import OpRejected
+from journeymap.maps.access import SHARE_ROLE
 from journeymap.maps.services.ops import apply_ops
 
 from . import conf
-from .access import SHARE_ROLE, resolve_principal, sync_frame
+from .access import resolve_principal, sync_frame
 from .connection import Conn
 from .db import db
 from .hub import get_hub

@@ -9,8 +9,10 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from journeymap.maps.access import map_audience
+
 from . import conf
-from .access import current_access
+from .access import role_now
 from .connection import Conn, Message
 from .db import db
 from .presence import pick_color, public
@@ -186,12 +188,12 @@ class Room:
                 continue
             with_shares = any(conn.principal.share_link_id for conn in targets)
             try:
-                access = await db(current_access)(map_id=map_uuid, with_shares=with_shares)
+                access = await db(map_audience)(map_id=map_uuid, with_shares=with_shares)
             except Exception:
                 logger.exception("access check failed for map %s", self.map_id)
                 continue
             for conn in self.targets:
-                role = access.role_of(conn.principal)
+                role = role_now(access, conn.principal)
                 if role is None:
                     code = "access_revoked" if access.exists else "map_deleted"
                     detail = (

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from journeymap.core.errors import OpRejected
 from journeymap.maps.models import (
     Card,
     Comment,
@@ -22,7 +23,6 @@ from journeymap.maps.models import (
     Vote,
 )
 from journeymap.maps.selectors import map_document
-from journeymap.maps.services.errors import OpRejected
 from journeymap.maps.services.ops import apply_ops
 
 from ..conftest import World

@@ -13,9 +13,9 @@ from channels.db import database_sync_to_async
 from fractional_indexing import generate_key_between
 from rest_framework.test import APIClient
 
+from journeymap.core.errors import OpRejected
 from journeymap.maps.models import JourneyMap, MapOp, MapVersion
 from journeymap.maps.selectors import map_document
-from journeymap.maps.services.errors import OpRejected
 from journeymap.maps.services.ops import apply_ops
 from journeymap.maps.services.versions import version_create, version_restore
 from journeymap.realtime.client import apply_patch

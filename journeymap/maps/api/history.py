@@ -15,40 +15,24 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journeymap.workspaces.models import WRITE_ROLES, Membership
+from journeymap.core.actors import actor_info
 
 from ..models import JourneyMap, MapOp, MapVersion
-from ..services.ops import actor_info
 from ..services.versions import history_entries, version_create, version_restore
+from .access import access_map
 
 
-def access_map(request: Request, map_id: uuid.UUID, *, write: bool = False) -> JourneyMap:
-    """The map if the caller is a member of its workspace (404 otherwise); with `write`,
-    only owners and editors (403 for viewers)."""
-    user = request.user
-    if not isinstance(user, get_user_model()) or not user.is_authenticated:
-        raise NotFound("no such map")
-    journey_map = JourneyMap.objects.filter(id=map_id).first()
-    role = None
-    if journey_map is not None:
-        role = (
-            Membership.objects.filter(workspace_id=journey_map.workspace_id, user=user)
-            .values_list("role", flat=True)
-            .first()
-        )
-    if journey_map is None or role is None:
-        raise NotFound("no such map")
-    if write and role not in WRITE_ROLES:
-        raise PermissionDenied("viewers cannot change the map")
+def member_map(request: Request, map_id: uuid.UUID, *, write: bool = False) -> JourneyMap:
+    """History and versions are for members only: a share link gets the 404 a stranger gets."""
+    journey_map, _ = access_map(request, map_id, write=write, members_only=True)
     return journey_map
 
 
@@ -73,7 +57,7 @@ class HistoryView(ListAPIView):
     def get_queryset(self) -> QuerySet[MapOp]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return MapOp.objects.none()
-        journey_map = access_map(self.request, self.kwargs["map_id"])
+        journey_map = member_map(self.request, self.kwargs["map_id"])
         return MapOp.objects.filter(map=journey_map).select_related("actor").order_by("-seq")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -110,12 +94,12 @@ class VersionListView(ListAPIView):
     def get_queryset(self) -> QuerySet[MapVersion]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return MapVersion.objects.none()
-        journey_map = access_map(self.request, self.kwargs["map_id"])
+        journey_map = member_map(self.request, self.kwargs["map_id"])
         return MapVersion.objects.filter(map=journey_map).select_related("created_by")
 
     @extend_schema(request=VersionInputSerializer, responses={201: VersionSerializer})
     def post(self, request: Request, map_id: uuid.UUID) -> Response:
-        journey_map = access_map(request, map_id, write=True)
+        journey_map = member_map(request, map_id, write=True)
         data = VersionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = version_create(
@@ -135,7 +119,7 @@ class VersionDetailView(GenericAPIView):
     serializer_class = VersionDetailSerializer
 
     def get(self, request: Request, map_id: uuid.UUID, version_id: uuid.UUID) -> Response:
-        version = _version(access_map(request, map_id), version_id)
+        version = _version(member_map(request, map_id), version_id)
         return Response(VersionDetailSerializer(version).data)
 
 
@@ -150,7 +134,7 @@ class VersionRestoreView(GenericAPIView):
 
     @extend_schema(request=None, responses={200: RestoreResultSerializer})
     def post(self, request: Request, map_id: uuid.UUID, version_id: uuid.UUID) -> Response:
-        journey_map = access_map(request, map_id, write=True)
+        journey_map = member_map(request, map_id, write=True)
         version = _version(journey_map, version_id)
         batches = version_restore(version=version, actor=request.user)
         journey_map.refresh_from_db(fields=["seq"])

@@ -31,12 +31,16 @@ from ..selectors import map_document, patches_since
 from ..services.maps import map_create, map_delete
 from ..services.ops import apply_ops
 from . import serializers as s
+from .access import access_map
 
 # What a share link may do with its one map.
 SHARE_ACTIONS = frozenset({"retrieve"})
 
 
-class MapAccess(WorkspaceRole):
+class MapPermission(WorkspaceRole):
+    """Signed-in callers, or a share link on the actions it allows. What a caller may do on
+    one map is decided by `get_object`, through the one access check."""
+
     def has_permission(self, request: Request, view: Any) -> bool:
         link = share_link_of(request)
         if link is not None:
@@ -51,7 +55,7 @@ class MapViewSet(
     WorkspaceScopedViewSet,
 ):
     model = JourneyMap
-    permission_classes = [MapAccess]
+    permission_classes = [MapPermission]
     serializer_class = s.MapSummarySerializer
     ordering_fields = ["title", "created_at", "updated_at"]
     ordering = ["-updated_at"]
@@ -77,6 +81,15 @@ class MapViewSet(
                 stage_count=Coalesce(Subquery(stages, output_field=IntegerField()), 0)
             ).prefetch_related("personas")
         return queryset
+
+    def get_object(self) -> JourneyMap:
+        journey_map, _ = access_map(
+            self.request,
+            self.kwargs["pk"],
+            write=self.request.method not in permissions.SAFE_METHODS,
+            members_only=self.action not in SHARE_ACTIONS,
+        )
+        return journey_map
 
     @extend_schema(
         parameters=[

@@ -11,23 +11,18 @@ from typing import Any
 from django.db import models
 from fractional_indexing import generate_key_between
 
+from journeymap.core.actors import actor_info
+from journeymap.core.errors import OpRejected
+from journeymap.core.json import json_value
 from journeymap.workspaces.models import Role
 
 from ..models import EmotionPoint, FrictionPoint, JourneyMap, Transition, Vote
 from . import fields as f
 from .cascade import dependents_of
-from .entities import ENTITIES, TARGET_MODELS, EntitySpec, FieldSpec, column, json_value
-from .errors import OpRejected
+from .entities import ENTITIES, TARGET_MODELS, EntitySpec, FieldSpec, column
 
 ACTIONS = ("create", "update", "move", "delete")
 Op = dict[str, Any]
-
-
-def actor_info(user: Any) -> dict[str, str]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return {"id": "", "name": "anonymous"}
-    name = user.get_full_name() or user.get_username()
-    return {"id": str(user.pk), "name": name}
 
 
 @dataclass

@@ -6,11 +6,8 @@ adding one line here (and the model field), nothing else.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -268,21 +265,6 @@ ENTITIES: dict[str, EntitySpec] = {
 TARGET_MODELS: dict[str, type[models.Model]] = {
     name: ENTITIES[name].model for name in TargetEntity.values
 }
-
-
-def json_value(value: Any) -> Any:
-    """Turn a model value into what the map document and the patches carry."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list):
-        return [json_value(item) for item in value]
-    return value
 
 
 def column(spec: EntitySpec, name: str) -> str:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from fractional_indexing import FIError, validate_order_key
 
-from .errors import OpRejected
+from journeymap.core.errors import OpRejected
 
 Parser = Callable[[Any, str], Any]
 

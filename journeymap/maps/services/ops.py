@@ -1,4 +1,4 @@
-"""`apply_ops`: the one write path for map content (see DESIGN.md "One write path").
+"""`apply_ops`: the one write path for map content (see docs/architecture.md, "The one write path").
 
 A batch is applied in one transaction under a row lock on the map, op by op against the
 database as the earlier ops of the same batch left it, so an op may refer to what an earlier
@@ -16,12 +16,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
-from journeymap.workspaces.models import Membership, Role
+from journeymap.core.actors import actor_info
+from journeymap.core.errors import OpRejected
 
+from ..access import map_access
 from ..models import JourneyMap, MapOp
 from . import fields as f
-from .actions import Batch, Op, actor_info, apply_one, serialize_row
-from .errors import OpRejected
+from .actions import Batch, Op, apply_one, serialize_row
 from .events import notify_committed
 
 
@@ -74,14 +75,18 @@ def apply_ops(
     when any op is refused. Re-sending an accepted `op_id` returns the first result.
     """
     parsed_op_id = _parse_envelope(op_id, ops)
+    # Checked before the lock: a reader's batch is refused without waiting on, or holding up,
+    # the writers of this map.
+    access = map_access(map_id=map_id, user=actor)
+    if access is None:
+        raise OpRejected("not_found", "no such map")
+    if not access.can_write:
+        raise OpRejected("forbidden", "your role does not allow changing this map")
     with transaction.atomic():
         # The row lock serialises writers per map: seq is read and bumped under it, so it
         # rises by exactly one per accepted batch with no gaps, whatever the concurrency.
-        journey_map = JourneyMap.objects.select_for_update().filter(id=map_id).first()
+        journey_map = JourneyMap.objects.select_for_update().filter(id=access.map_id).first()
         if journey_map is None:
-            raise OpRejected("not_found", "no such map")
-        role = _role_of(actor, journey_map)
-        if role is None:
             raise OpRejected("not_found", "no such map")
         logged = MapOp.objects.filter(map=journey_map, op_id=parsed_op_id).first()
         if logged is not None:
@@ -96,10 +101,8 @@ def apply_ops(
                 ops=logged.ops,
                 duplicate=True,
             )
-        if role not in (Role.OWNER, Role.EDITOR):
-            raise OpRejected("forbidden", "viewers cannot change the map")
 
-        batch = Batch(map=journey_map, actor=actor, role=role)
+        batch = Batch(map=journey_map, actor=actor, role=access.role)
         for index, raw in enumerate(ops):
             try:
                 apply_one(batch, raw)
@@ -138,16 +141,6 @@ def _parse_envelope(op_id: Any, ops: Any) -> uuid.UUID:
     if len(ops) > settings.OPS_MAX_PER_BATCH:
         raise OpRejected("invalid", f"at most {settings.OPS_MAX_PER_BATCH} ops per batch")
     return parsed
-
-
-def _role_of(actor: Any, journey_map: JourneyMap) -> str | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return (
-        Membership.objects.filter(workspace_id=journey_map.workspace_id, user=actor)
-        .values_list("role", flat=True)
-        .first()
-    )
 
 
 __all__ = [

@@ -1,20 +1,26 @@
 """Starter content for a new map: the ops that lay out a template's stages, lanes and cards.
 
 A template is plain data turned into an ordinary op batch, so a templated map is built through
-`apply_ops` like every other change and its history starts with one readable patch. Ids are
-generated here (uuid4, as a client would) and order keys are spelled out, so the batch is
-self-contained and never depends on what the map already holds.
+`apply_ops` like every other change and its history starts with one readable patch. The ops come
+from the same builder as the demo maps (`blueprint.py`), with fresh uuid4 ids, as a client
+would mint them.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from fractional_indexing import generate_n_keys_between
-
 from ..models import LaneKind
+from .blueprint import (
+    Blueprint,
+    CardSpec,
+    LaneSpec,
+    StageSpec,
+    TouchpointSpec,
+    blueprint_batches,
+    fresh_ids,
+)
 
 
 class TemplateInfo(TypedDict):
@@ -180,53 +186,39 @@ MAP_TEMPLATES: dict[str, TemplateInfo] = {
     for key, template in _TEMPLATES.items()
 }
 
-# Lanes whose cells take touchpoints; every other lane with starter items takes cards.
-_ITEM_ENTITY = {LaneKind.TOUCHPOINTS: "touchpoint"}
-
 
 def template_ops(*, template: str) -> list[dict[str, Any]]:
-    """The create ops that fill a new, empty map with `template`. Raises ValueError if the
-    template is unknown."""
+    """The create ops that fill a new, empty map with `template`, as one batch. Raises
+    ValueError if the template is unknown."""
     spec = _TEMPLATES.get(template)
     if spec is None:
         raise ValueError(f"unknown map template {template!r}; choose one of {list(_TEMPLATES)}")
-    ops: list[dict[str, Any]] = []
-    stage_ids = [str(uuid.uuid4()) for _ in spec.stages]
-    lane_ids = [str(uuid.uuid4()) for _ in spec.lanes]
-    for stage_id, key, (name, description) in zip(
-        stage_ids, _keys(len(spec.stages)), spec.stages, strict=True
-    ):
-        ops.append(
-            _create("stage", stage_id, {"name": name, "description": description, "order_key": key})
-        )
-    for lane_id, key, (name, kind) in zip(
-        lane_ids, _keys(len(spec.lanes)), spec.lanes, strict=True
-    ):
-        ops.append(_create("lane", lane_id, {"name": name, "kind": kind.value, "order_key": key}))
-
-    cells: dict[tuple[int, int], list[str]] = {}
-    for stage_index, lane_index, title in spec.items:
-        cells.setdefault((stage_index, lane_index), []).append(title)
-    for (stage_index, lane_index), titles in cells.items():
-        kind = spec.lanes[lane_index][1]
-        entity = _ITEM_ENTITY.get(kind, "card")
-        for key, title in zip(_keys(len(titles)), titles, strict=True):
-            fields = {
-                "stage": stage_ids[stage_index],
-                "lane": lane_ids[lane_index],
-                "title": title,
-                "order_key": key,
-            }
-            ops.append(_create(entity, str(uuid.uuid4()), fields))
-    return ops
+    batches = blueprint_batches(blueprint=_blueprint(spec), resolve=fresh_ids())
+    return [op for _, ops in batches for op in ops]
 
 
-def _keys(count: int) -> list[str]:
-    return [str(key) for key in generate_n_keys_between(None, None, count)]
-
-
-def _create(entity: str, item_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    return {"action": "create", "entity": entity, "id": item_id, "fields": fields}
+def _blueprint(spec: _Template) -> Blueprint:
+    """Stages and lanes are keyed by their position; an item in a touchpoints lane is a
+    touchpoint, any other item a card."""
+    cards: list[CardSpec] = []
+    touchpoints: list[TouchpointSpec] = []
+    for index, (stage_index, lane_index, title) in enumerate(spec.items):
+        if spec.lanes[lane_index][1] == LaneKind.TOUCHPOINTS:
+            touchpoints.append(TouchpointSpec(key=str(index), stage=str(stage_index), title=title))
+        else:
+            cards.append(CardSpec(stage=str(stage_index), lane=str(lane_index), title=title))
+    return Blueprint(
+        stages=[
+            StageSpec(key=str(i), name=name, description=description)
+            for i, (name, description) in enumerate(spec.stages)
+        ],
+        lanes=[
+            LaneSpec(key=str(i), name=name, kind=kind.value)
+            for i, (name, kind) in enumerate(spec.lanes)
+        ],
+        cards=cards,
+        touchpoints=touchpoints,
+    )
 
 
 __all__ = ["MAP_TEMPLATES", "TemplateInfo", "template_ops"]

@@ -16,12 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from journeymap.core.actors import actor_info
 from personas.models import Channel, Feature, Persona
 
 from ..models import JourneyMap, MapOp, MapVersion
 from ..selectors import map_document
 from .entities import ENTITIES
-from .ops import AppliedBatch, actor_info, apply_ops
+from .ops import AppliedBatch, apply_ops
 
 Op = dict[str, Any]
 Row = dict[str, Any]

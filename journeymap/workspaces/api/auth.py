@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from journeymap.maps.services.ops import actor_info
+from journeymap.core.actors import actor_info
 
 from ..models import Membership
 

@@ -5,7 +5,6 @@ from . import auth, views
 
 router = SimpleRouter()
 router.register("workspaces", views.WorkspaceViewSet, basename="workspace")
-router.register("share-links", views.ShareLinkViewSet, basename="share-link")
 
 urlpatterns = [
     path("auth/login/", auth.LoginView.as_view(), name="auth-login"),

@@ -1,4 +1,4 @@
-"""Workspaces, their members and share links."""
+"""Workspaces and their members."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journeymap.maps.models import JourneyMap
-
 from .. import services
 from ..access import role_in
-from ..models import Membership, Role, ShareLink, Workspace
+from ..models import Membership, Role, Workspace
 from .base import WorkspaceScopedViewSet, current_user
 
 
@@ -135,76 +133,6 @@ class WorkspaceViewSet(
             return service(**kwargs)
         except DjangoValidationError as error:
             raise exceptions.ValidationError(error.message_dict) from None
-
-
-class ShareLinkSerializer(serializers.ModelSerializer):
-    map = serializers.PrimaryKeyRelatedField(queryset=JourneyMap.objects.all())
-    is_active = serializers.BooleanField(read_only=True)
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ShareLink
-        fields = [
-            "id",
-            "map",
-            "label",
-            "expires_at",
-            "revoked_at",
-            "is_active",
-            "created_at",
-            "url",
-        ]
-        read_only_fields = ["id", "revoked_at", "is_active", "created_at", "url"]
-
-    def get_url(self, link: ShareLink) -> str | None:
-        token = self.context.get("token")
-        return f"/share/{token}/" if token else None
-
-
-class ShareLinkCreatedSerializer(ShareLinkSerializer):
-    token = serializers.CharField(read_only=True)
-
-    class Meta(ShareLinkSerializer.Meta):
-        fields = [*ShareLinkSerializer.Meta.fields, "token"]
-
-
-class ShareLinkViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    WorkspaceScopedViewSet,
-):
-    """Read-only links to one map. The token is returned once, on creation; deleting a link
-    revokes it (the row stays, for the record)."""
-
-    model = ShareLink
-    workspace_path = "map__workspace"
-    serializer_class = ShareLinkSerializer
-    ordering_fields = ["created_at"]
-
-    def get_queryset(self) -> QuerySet[ShareLink]:
-        queryset = super().get_queryset()
-        map_id = self.request.query_params.get("map")
-        return queryset.filter(map_id=_uuid(map_id)) if map_id else queryset
-
-    @extend_schema(responses=ShareLinkCreatedSerializer)
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ShareLinkSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        journey_map = data.validated_data["map"]
-        self.require_writer(journey_map.workspace_id)
-        link, token = services.share_link_create(
-            journey_map=journey_map,
-            created_by=current_user(request),
-            label=data.validated_data.get("label", ""),
-            expires_at=data.validated_data.get("expires_at"),
-        )
-        payload = ShareLinkSerializer(link, context={"request": request, "token": token}).data
-        return Response({**payload, "token": token}, status=status.HTTP_201_CREATED)
-
-    def perform_destroy(self, instance: ShareLink) -> None:
-        services.share_link_revoke(link=instance)
 
 
 def _uuid(value: str) -> str:

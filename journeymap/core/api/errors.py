@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from journeymap.maps.services.errors import OpRejected
+from journeymap.core.errors import OpRejected
 
 REJECT_STATUS = {
     "invalid": status.HTTP_400_BAD_REQUEST,

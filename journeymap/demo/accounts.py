@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from ..models import Membership, Role, Workspace
+from journeymap.workspaces.models import Membership, Role, Workspace
+
 from .ids import Created, demo_id, ensure
 
 # username → (first name, last name); each password is the username.

@@ -15,9 +15,9 @@ from django.utils import timezone
 from journeymap.maps.models import JourneyMap
 from journeymap.maps.services.ops import apply_ops
 from journeymap.maps.services.templates import template_ops
+from journeymap.workspaces.models import Workspace
 from personas.models import Channel, Persona
 
-from ..models import Workspace
 from .ids import Created, demo_id, ensure
 from .personas import ensure_portrait
 

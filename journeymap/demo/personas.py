@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from journeymap.workspaces.models import Workspace
 from personas.models import Channel, Persona, ResearchNote
 
-from ..models import Workspace
 from .avatars import avatar_png
 from .ids import Created, demo_id, ensure
 from .persona_data import PERSONAS

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from journeymap.workspaces.demo.seed import DemoRefused, seed_demo
+from journeymap.demo.seed import DemoRefused, seed_demo
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from journeymap.workspaces.models import Workspace
 from personas.models import CustomerProfile, Persona, Purchase, Segment
 
-from ..models import Workspace
 from .ids import Created, demo_id, ensure
 
 CUSTOMER_COUNT = 200

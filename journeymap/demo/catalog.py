@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from journeymap.workspaces.models import Workspace
 from personas.models import Channel, Feature, FeaturePersona, Persona
 
-from ..models import Workspace
 from .ids import Created, demo_id, ensure
 
 # kind → (name, colour). The kind is also the key the map data uses.
