@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: install run serve test test-deps lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean
+.PHONY: install run serve test test-deps test-api lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean
 
 ## install: Python packages into .venv, npm packages and the frontend build
 install: $(VENV)/.installed frontend
@@ -32,6 +32,8 @@ frontend/dist/.vite/manifest.json: frontend/node_modules/.package-lock.json $(FR
 	cd frontend && npm run build --silent
 
 ## run: install, migrate the embedded SQLite database, load the demo and serve on $(PORT)
+# DEBUG=1 brings the laptop defaults (settings fail closed without it); ADMIN_ENABLED=1 opens /admin/.
+run: export DEBUG = 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -39,7 +41,7 @@ run: install
 	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) journeymap.asgi:application
 
 ## test: lint, types and every test — on SQLite, on PostgreSQL, the frontend and the browser
-test: install test-deps lint typecheck test-sqlite test-postgres test-frontend test-e2e
+test: install test-deps lint typecheck test-sqlite test-postgres test-api test-frontend test-e2e
 
 ## test-deps: what the browser and PDF tests need from Debian (installed when running as root)
 test-deps:
@@ -61,6 +63,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	JOURNEYMAP_TESTING=1 $(PY) manage.py entity_schema --check
+
+# The test targets run with the test defaults of journeymap/settings.py (TESTING): a development
+# key and localhost, with DEBUG off.
+typecheck test-sqlite test-postgres test-e2e: export JOURNEYMAP_TESTING = 1
 
 typecheck:
 	$(VENV)/bin/mypy journeymap personas frontend tests bench
@@ -78,6 +85,11 @@ test-postgres:
 	else \
 		echo "SKIPPED: PostgreSQL not reachable at $(PG_TEST_URL)"; \
 	fi
+
+## test-api: schemathesis against the live API as owner, viewer and stranger (tests/fuzz)
+test-api: install
+	@echo "== schemathesis against /api/schema/ =="
+	$(PY) tests/fuzz/run_schemathesis.py
 
 test-frontend: frontend
 	cd frontend && npm test --silent

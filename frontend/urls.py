@@ -1,4 +1,4 @@
-"""Browser routes (DESIGN.md "Browser routes"); each renders the app's one page."""
+"""Browser routes (docs/architecture.md, "Routes"); each renders the app's one page."""
 
 from django.urls import path
 
@@ -9,9 +9,12 @@ urlpatterns = [
     path("login/", views.index, name="login"),
     path("maps/<uuid:map_id>/", views.index, name="map-board"),
     path("maps/<uuid:map_id>/graph/", views.index, name="map-graph"),
+    path("maps/<uuid:map_id>/content/", views.index, name="map-content"),
     path("personas/", views.index, name="personas"),
     path("personas/<uuid:persona_id>/", views.index, name="persona"),
     path("segments/<uuid:segment_id>/", views.index, name="segment"),
     path("features/", views.index, name="features"),
+    path("team/", views.index, name="team"),
+    path("invitations/<str:token>/", views.index, name="invitation"),
     path("share/<str:token>/", views.index, name="share"),
 ]

@@ -52,8 +52,8 @@ def vite_assets() -> dict[str, list[str]] | None:
 
 @ensure_csrf_cookie
 def index(request: HttpRequest, **route: Any) -> HttpResponse:
-    """Every browser route of DESIGN.md renders this page; the CSRF cookie it sets is what
-    the app sends back as X-CSRFToken on writes (sign-in included)."""
+    """Every browser route (docs/architecture.md, "Routes") renders this page; the CSRF
+    cookie it sets is what the app sends back as X-CSRFToken on writes (sign-in included)."""
     assets = vite_assets()
     if assets is None:
         return HttpResponse(

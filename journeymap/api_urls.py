@@ -1,9 +1,23 @@
-"""Every REST path of DESIGN.md, gathered from the domain packages."""
+"""Every REST path (docs/architecture.md, "Routes"), gathered from the domain packages."""
 
-from django.urls import include, path
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+
+
+# Exempt like every DRF view: it changes nothing, and a CSRF refusal would answer HTML.
+@csrf_exempt
+def unknown_api_path(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """A path under /api/ that names no route (a malformed id, a typo) answers in the API's
+    error shape, not with the HTML page meant for browsers."""
+    return JsonResponse({"code": "not_found", "detail": "no such API path"}, status=404)
+
 
 urlpatterns = [
     path("", include("journeymap.workspaces.api.urls")),
     path("", include("personas.api.urls")),
     path("", include("journeymap.maps.api.urls")),
+    path("", include("journeymap.analysis.urls")),
+    path("", include("journeymap.export.urls")),
+    re_path(r"(?s)^(?P<rest>.*)$", unknown_api_path),  # (?s): a path may hold a newline
 ]

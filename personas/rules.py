@@ -5,6 +5,8 @@
           | {"purchase": {"product": str, "within_days"?: int, "min_amount"?: number}}
           | {"total_spent": {"op": "gt"|"gte"|"lt"|"lte", "value": number, "within_days"?: int}}
 
+`within_days` is 1 … 36 500.
+
 Example, "men aged 18–25":
     {"all": [{"field": "gender", "op": "eq", "value": "male"},
              {"field": "age", "op": "between", "value": [18, 25]}]}
@@ -26,6 +28,8 @@ TEXT_OPS = {"eq", "ne", "in", "contains"}
 NUMBER_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between", "in"}
 COMPARE_OPS = {"gt", "gte", "lt", "lte"}
 MAX_DEPTH = 8
+# `within_days` bounds: a day to a hundred years. Larger values overflow date arithmetic.
+MIN_DAYS, MAX_DAYS = 1, 36_500
 
 
 class RuleError(ValueError):
@@ -117,5 +121,9 @@ def _total_spent(spec: Any, path: str) -> None:
 
 def _positive_days(spec: dict[str, Any], path: str) -> None:
     days = spec.get("within_days")
-    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 1):
-        raise RuleError(f"{path}.within_days", "must be a whole number of days, 1 or more")
+    if days is None:
+        return
+    if not isinstance(days, int) or isinstance(days, bool) or not MIN_DAYS <= days <= MAX_DAYS:
+        raise RuleError(
+            f"{path}.within_days", f"must be a whole number of days, {MIN_DAYS} to {MAX_DAYS}"
+        )

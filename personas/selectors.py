@@ -12,6 +12,7 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, 
 from django.utils import timezone
 
 from .models import CustomerProfile, Purchase, Segment
+from .rules import MAX_DAYS, MIN_DAYS
 
 _COMPARE = {
     "gt": GreaterThan,
@@ -71,12 +72,24 @@ def _condition_q(field: str, op: str, value: Any) -> Q:
     return Q(**{f"{field}__{_LOOKUPS[op]}": value})
 
 
+def _days(value: Any) -> int | None:
+    """`within_days` as stored. Rules saved before it was bounded may hold anything; a value
+    past the bound reads as the bound (a hundred years back), one below it as a day, and a
+    non-number as no limit, so that such a segment still reads instead of failing."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    if not value:
+        return None  # 0 meant "no limit" before the bound, as it did here
+    return int(min(max(value, MIN_DAYS), MAX_DAYS))
+
+
 def _purchases(spec: dict[str, Any]) -> QuerySet[Purchase]:
     purchases = Purchase.objects.filter(customer=OuterRef("pk"))
     if spec.get("product"):
         purchases = purchases.filter(product__iexact=spec["product"])
-    if spec.get("within_days"):
-        since = timezone.now() - timedelta(days=spec["within_days"])
+    days = _days(spec.get("within_days"))
+    if days is not None:
+        since = timezone.now() - timedelta(days=days)
         purchases = purchases.filter(purchased_at__gte=since)
     if spec.get("min_amount") is not None:
         purchases = purchases.filter(amount__gte=Decimal(str(spec["min_amount"])))

@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -25,6 +27,7 @@ from .models import (
     PersonaVersion,
     Segment,
 )
+from .photos import Photo
 
 PERSONA_M2M = ("preferred_channels",)
 
@@ -89,13 +92,57 @@ def persona_mark_reviewed(*, persona: Persona, actor: Any, on: date | None = Non
     )
 
 
+def persona_set_photo(*, persona: Persona, actor: Any, photo: Photo | None) -> Persona:
+    """Store an already checked and re-encoded photo under a new name (or, with None,
+    remove the photo). The file it replaces is deleted once the change is committed."""
+    previous = persona.photo.name or ""
+    with transaction.atomic():
+        name = default_storage.save(photo.name, ContentFile(photo.content)) if photo else ""
+        try:
+            persona_update(persona=persona, actor=actor, data={"photo": name})
+        except Exception:
+            if name:
+                default_storage.delete(name)
+            raise
+        if previous and previous != name:
+            transaction.on_commit(lambda: _delete_file(previous))
+    return persona
+
+
+def _delete_file(name: str) -> None:
+    if not Persona.objects.filter(photo=name).exists():
+        default_storage.delete(name)
+
+
 def persona_delete(*, persona: Persona) -> None:
-    persona.delete()
+    name = persona.photo.name or ""
+    with transaction.atomic():
+        persona.delete()
+        if name:
+            transaction.on_commit(lambda: _delete_file(name))
+
+
+class AlreadyUsed(ValueError):
+    """A unique value (per workspace) is taken; `field` names it."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: already used in this workspace")
+
+
+def _save_unique(instance: Model, field: str) -> None:
+    """Save, turning the database's unique check into AlreadyUsed: the serializer checks
+    first, but two writers can pass that check at once."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise AlreadyUsed(field) from None
 
 
 def channel_save(*, channel: Channel, data: dict[str, Any]) -> Channel:
     _assign(channel, data, ())
-    channel.save()
+    _save_unique(channel, "name")
     return channel
 
 
@@ -126,7 +173,7 @@ def feature_save(*, feature: Feature, data: dict[str, Any]) -> Feature:
 
 def customer_save(*, customer: CustomerProfile, data: dict[str, Any]) -> CustomerProfile:
     _assign(customer, data, ())
-    customer.save()
+    _save_unique(customer, "external_id")
     return customer
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -23,6 +24,16 @@ from journeymap.workspaces.models import Role, Workspace
 from . import factories
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Servers and commands the tests start in subprocesses get the test defaults too
+# (journeymap/settings.py, TESTING); this process already has them.
+os.environ.setdefault("JOURNEYMAP_TESTING", "1")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache, so sign-in failure counts and DRF's throttles
+    never carry over from one test to the next (the test cache is per process, in memory)."""
+    cache.clear()
 
 
 def needs_postgres() -> None:
@@ -107,3 +118,11 @@ def client_as(world: World) -> Any:
         return client
 
     return make
+
+
+@pytest.fixture
+def mapped(world: World) -> dict[str, Any]:
+    """The Acme map with three stages and a touchpoint each: Ad, Site, Checkout."""
+    from tests.eventlogs import build_mapped
+
+    return build_mapped(world)

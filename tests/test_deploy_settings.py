@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "JOURNEYMAP_TESTING", "REDIS_URL"}
     }
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
@@ -25,17 +27,15 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+PRODUCTION = {
+    "SECRET_KEY": "x" * 64 + "-production-secret-with-enough-entropy-1234567890",
+    "ALLOWED_HOSTS": "journeymap.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://journeymap.example.com",
+}
+
+
 def test_check_deploy_is_clean_with_production_values() -> None:
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY="x" * 64 + "-production-secret-with-enough-entropy-1234567890",
-        ALLOWED_HOSTS="journeymap.example.com",
-        CSRF_TRUSTED_ORIGINS="https://journeymap.example.com",
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -44,3 +44,29 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="x")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for() -> None:
+    """No DEBUG in the environment means production: without a key it refuses to start."""
+    result = run_manage("check", ALLOWED_HOSTS="x")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+_SHOW = (
+    "from django.conf import settings as s; from django.core.cache import caches; "
+    "print(s.DEBUG, s.NUM_PROXIES, s.ADMIN_ENABLED, type(caches['default']).__name__); "
+    "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['connect-src']))"
+)
+
+
+def test_production_defaults() -> None:
+    result = run_manage("shell", "-c", _SHOW, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    first, connect = result.stdout.strip().splitlines()[-2:]
+    assert first == "False 0 False LocMemCache"
+    assert connect.split() == ["'self'", "wss://journeymap.example.com"]
+    with_redis = run_manage(
+        "shell", "-c", _SHOW, REDIS_URL="redis://127.0.0.1:6379/15", **PRODUCTION
+    )
+    assert with_redis.stdout.strip().splitlines()[-2].endswith("RedisCache"), with_redis.stderr

@@ -1,20 +1,26 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AppShell, RequireAuth } from './app/AppShell';
 import { BoardPage } from './pages/BoardPage';
 import { FeaturesPage } from './pages/FeaturesPage';
-import { GraphPage } from './pages/GraphPage';
+import { ContentMatrixPage } from './pages/ContentMatrixPage';
 import { HomePage } from './pages/HomePage';
+import { InvitationPage } from './pages/InvitationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PersonaPage } from './pages/PersonaPage';
 import { PersonasPage } from './pages/PersonasPage';
 import { SegmentPage } from './pages/SegmentPage';
 import { SharePage } from './pages/SharePage';
+import { TeamPage } from './pages/TeamPage';
 import { ApiError } from './api/http';
 import './styles/app.css';
+import './styles/analysis.css';
+
+// Cytoscape and d3 load with the graph page only.
+const GraphPage = lazy(() => import('./pages/GraphPage').then((m) => ({ default: m.GraphPage })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -37,11 +43,21 @@ function App() {
             <Route path="/maps/:mapId/" element={<BoardPage />} />
             <Route element={<AppShell />}>
               <Route path="/" element={<HomePage />} />
-              <Route path="/maps/:mapId/graph/" element={<GraphPage />} />
+              <Route
+                path="/maps/:mapId/graph/"
+                element={
+                  <Suspense fallback={<div className="page-loading" aria-busy="true">Loading the graph…</div>}>
+                    <GraphPage />
+                  </Suspense>
+                }
+              />
+              <Route path="/maps/:mapId/content/" element={<ContentMatrixPage />} />
               <Route path="/personas/" element={<PersonasPage />} />
               <Route path="/personas/:personaId/" element={<PersonaPage />} />
               <Route path="/segments/:segmentId/" element={<SegmentPage />} />
               <Route path="/features/" element={<FeaturesPage />} />
+              <Route path="/team/" element={<TeamPage />} />
+              <Route path="/invitations/:token/" element={<InvitationPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Route>

@@ -17,12 +17,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from journeymap.workspaces.models import WRITE_ROLES, Membership, ShareLink
+from personas.models import Persona
 
-from .models import JourneyMap
+from .models import ContentAssignment, EmotionPoint, JourneyMap, Touchpoint
 
 SHARE_ROLE = "share"
 MEMBER_ROLES = frozenset({"owner", "editor", "viewer"})
@@ -128,3 +129,22 @@ def map_audience(*, map_id: uuid.UUID, with_shares: bool) -> MapAudience:
         active = ShareLink.objects.filter(active_share_links(), map_id=map_id)
         shares = frozenset(str(pk) for pk in active.values_list("id", flat=True))
     return MapAudience(exists=True, roles=roles, shares=shares)
+
+
+def persona_photo_visible(*, name: str, user: Any, share_link: ShareLink | None) -> bool:
+    """Whether the photo stored as `name` belongs to a persona the caller may see: one of a
+    workspace they are a member of, or one the share link's map shows."""
+    personas = Persona.objects.filter(photo=name)
+    if user is not None and getattr(user, "is_authenticated", False):
+        if personas.filter(workspace__memberships__user=user).exists():
+            return True
+    if share_link is None:
+        return False
+    map_id = share_link.map_id
+    return personas.filter(
+        Q(maps__id=map_id)
+        | Q(friction_points__map_id=map_id)
+        | Exists(EmotionPoint.objects.filter(map_id=map_id, persona=OuterRef("pk")))
+        | Exists(Touchpoint.objects.filter(map_id=map_id, persona=OuterRef("pk")))
+        | Exists(ContentAssignment.objects.filter(map_id=map_id, persona=OuterRef("pk")))
+    ).exists()

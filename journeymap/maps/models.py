@@ -304,3 +304,7 @@ class MapVersion(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+# Event logs live in their own module; importing them here registers them with this app.
+from .eventlog.models import EventImport, ImportStatus, JourneyEvent  # noqa: E402, F401

@@ -121,6 +121,58 @@ def map_document(*, journey_map: JourneyMap) -> dict[str, Any]:
     return document
 
 
+# Where a map document refers to the workspace directory; a share document lists only these.
+_PERSONA_REFS = (("touchpoints", "persona"), ("contents", "persona"), ("emotions", "persona"))
+_CHANNEL_REFS = (("touchpoints", "channel"), ("contents", "channel"))
+
+
+def share_view(document: dict[str, Any]) -> dict[str, Any]:
+    """The share document: what a share link may see of a `map_document`.
+
+    The board as drawn, and nothing about the workspace or the people in it: no workspace id,
+    no comments (the team's conversation), votes without their voters, and a directory of
+    only the personas and channels the map itself references (not the workspace's whole
+    list). No user id is left in it.
+    """
+    personas = set(document["personas"])
+    for collection, name in _PERSONA_REFS:
+        personas.update(row[name] for row in document[collection] if row.get(name))
+    for row in document["frictions"]:
+        personas.update(row["personas"])
+    channels = {row[name] for collection, name in _CHANNEL_REFS for row in document[collection]}
+    directory = document["directory"]
+    shared = {key: value for key, value in document.items() if key != "workspace"}
+    shared["comments"] = []
+    shared["votes"] = [
+        {key: value for key, value in vote.items() if key != "voter"} for vote in document["votes"]
+    ]
+    shared["directory"] = {
+        "personas": [row for row in directory["personas"] if row["id"] in personas],
+        "channels": [row for row in directory["channels"] if row["id"] in channels],
+    }
+    shared["read_only"] = True
+    return shared
+
+
+def share_patch(patch: dict[str, Any]) -> dict[str, Any]:
+    """A patch as a share link sees it, by the rules of `share_view`: no comment ops, votes
+    without their voter, and no actor. It keeps its seq even when no op is left, so the
+    share client's stream stays gapless."""
+    ops = []
+    for op in patch["ops"]:
+        if op["entity"] == "comment":
+            continue
+        if op["entity"] == "vote" and "voter" in (op.get("fields") or {}):
+            op = {**op, "fields": {k: v for k, v in op["fields"].items() if k != "voter"}}
+        ops.append(op)
+    return {**patch, "actor": None, "ops": ops}
+
+
+def share_document(*, journey_map: JourneyMap) -> dict[str, Any]:
+    """The map as a share link sees it (GET /api/share/<token>/, the share socket)."""
+    return share_view(map_document(journey_map=journey_map))
+
+
 def maps_visible_to(*, user: Any) -> QuerySet[JourneyMap]:
     return JourneyMap.objects.filter(workspace__memberships__user=user)
 

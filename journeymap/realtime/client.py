@@ -19,22 +19,28 @@ import json
 import logging
 import random
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from .login import LoginFailed, login
+
 logger = logging.getLogger(__name__)
 
+__all__ = ["AccessDenied", "LoginFailed", "MapClient", "Rejected", "ReloadRequired", "login"]
+
+# The live protocol version this client speaks (journeymap.realtime.protocol.PROTOCOL_VERSION;
+# a test keeps the two equal). Not imported: this module runs without Django.
+PROTOCOL_VERSION = 2
+
 ORDERED = {"stages", "lanes", "cards", "touchpoints", "frictions", "contents"}
-# Close codes after which reconnecting cannot help.
-FINAL_CLOSE_CODES = {4403, 4404}
+# Close codes after which reconnecting cannot help: access ended, map deleted, signed out,
+# and a protocol this client does not speak.
+FINAL_CLOSE_CODES = {4401, 4403, 4404, 4426}
 
 
 class Rejected(Exception):
@@ -50,6 +56,10 @@ class Rejected(Exception):
 
 class AccessDenied(Exception):
     """The handshake was refused or access ended (not a member, link revoked, map gone)."""
+
+
+class ReloadRequired(Exception):
+    """The server speaks a newer protocol than this client (close code 4426)."""
 
 
 def apply_patch(document: dict[str, Any], patch: dict[str, Any]) -> None:
@@ -240,7 +250,7 @@ class MapClient:
                     self._ws = ws
                     self.connects += 1
                     delay = 0.1
-                    await ws.send(json.dumps({"type": "hello", "last_seq": self.seq}))
+                    await ws.send(self._hello())
                     self._catching_up = True
                     for text, _future in list(self._pending.values()):
                         await ws.send(text)
@@ -251,7 +261,8 @@ class MapClient:
                     code = ws.close_code
                 self._ws = None
                 if code in FINAL_CLOSE_CODES:
-                    self._fail(AccessDenied(f"closed by the server ({code})"))
+                    error = ReloadRequired if code == 4426 else AccessDenied
+                    self._fail(error(f"closed by the server ({code})"))
                     return
             except InvalidStatus as refused:
                 self._fail(AccessDenied(f"handshake refused ({refused.response.status_code})"))
@@ -298,8 +309,27 @@ class MapClient:
                     break
         elif kind == "error":
             self.errors.append(frame)
-            if frame.get("op_id"):
+            if frame.get("code") == "rate_limited":
+                self._retry_later(frame)
+            elif frame.get("op_id"):
                 self._resolve(frame["op_id"], error=RuntimeError(frame.get("detail")))
+
+    def _retry_later(self, frame: dict[str, Any]) -> None:
+        """A dropped batch is re-sent (same op_id), a dropped hello asked again."""
+        entry = self._pending.get(str(frame.get("op_id")))
+        hello = frame.get("frame_type") == "hello" and self._catching_up
+        text = entry[0] if entry else self._hello() if hello else None
+        if text is not None:
+            delay = float(frame.get("retry_after") or 0.5)
+            asyncio.get_running_loop().call_later(delay, self._send_soon, text)
+
+    def _send_soon(self, text: str) -> None:
+        ws = self._ws
+        if ws is not None:
+            asyncio.ensure_future(ws.send(text)).add_done_callback(_ignore_result)
+
+    def _hello(self) -> str:
+        return json.dumps({"type": "hello", "last_seq": self.seq, "protocol": PROTOCOL_VERSION})
 
     def _resolve(
         self, op_id: Any, *, result: Any = None, error: BaseException | None = None
@@ -324,10 +354,7 @@ class MapClient:
 
     def _request_catch_up(self) -> None:
         self._catching_up = True
-        ws = self._ws
-        if ws is not None:
-            hello = json.dumps({"type": "hello", "last_seq": self.seq})
-            asyncio.ensure_future(ws.send(hello)).add_done_callback(_ignore_result)
+        self._send_soon(self._hello())
 
     def _catch_up(self, patches: list[dict[str, Any]]) -> None:
         for patch in patches:
@@ -362,35 +389,3 @@ class MapClient:
 def _ignore_result(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
-
-
-def login(base_url: str, username: str, password: str) -> str:
-    """Sign in through POST /api/auth/login/ and return the session id (blocking; call it
-    with asyncio.to_thread from async code)."""
-    jar: dict[str, str] = {}
-
-    def remember(response: Any) -> None:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            jar.update({name: morsel.value for name, morsel in cookie.items()})
-
-    opener = urllib.request.build_opener()
-    # GET /api/auth/me/ sets the CSRF cookie the login POST must echo (even when it answers
-    # 403 to a visitor who is not signed in yet).
-    try:
-        with opener.open(f"{base_url}/api/auth/me/", timeout=10) as response:  # noqa: S310
-            remember(response)
-    except urllib.error.HTTPError as refused:
-        remember(refused)
-    headers = {"Content-Type": "application/json", "Referer": base_url + "/", "Origin": base_url}
-    if "csrftoken" in jar:
-        headers["X-CSRFToken"] = jar["csrftoken"]
-        headers["Cookie"] = f"csrftoken={jar['csrftoken']}"
-    body = json.dumps({"username": username, "password": password}).encode()
-    request = urllib.request.Request(f"{base_url}/api/auth/login/", body, headers, method="POST")  # noqa: S310
-    with opener.open(request, timeout=10) as response:  # noqa: S310
-        remember(response)
-    if "sessionid" not in jar:
-        raise AccessDenied("login did not return a session")
-    return jar["sessionid"]

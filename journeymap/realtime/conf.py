@@ -70,3 +70,32 @@ def redis_prefix() -> str:
 # How long the live layer's database thread keeps its connection (see realtime/db.py).
 def realtime_conn_max_age() -> float:
     return _number("REALTIME_CONN_MAX_AGE", 300.0)
+
+
+# Per-socket token buckets (frames per second, and the burst a socket may send at once). A
+# frame over its bucket is answered `rate_limited` and dropped; the socket stays open. The
+# defaults sit well above what the browser and the Python client send, so only a misbehaving
+# client notices: a hello is sent on connect and on a gap, ops at typing speed (the benchmark's
+# 100 batches a second per socket pass), presence on focus changes.
+def rate(kind: str) -> tuple[float, float]:
+    """(rate per second, burst) for `kind`: hello | ops | presence."""
+    defaults = {"hello": (2.0, 10.0), "ops": (200.0, 400.0), "presence": (30.0, 100.0)}
+    per_second, burst = defaults[kind]
+    name = kind.upper()
+    return _number(f"WS_{name}_RATE", per_second), _number(f"WS_{name}_BURST", burst)
+
+
+# Sockets one principal may have open on one map in one process: several tabs for a person;
+# many more for a share link, which a whole audience may hold. Over the cap a new socket gets
+# `too_many_sockets` and is closed with 4429.
+def max_sockets_per_user() -> int:
+    return int(_number("WS_MAX_SOCKETS_PER_USER", 10))
+
+
+def max_sockets_per_share_link() -> int:
+    return int(_number("WS_MAX_SOCKETS_PER_SHARE_LINK", 100))
+
+
+# Map documents kept encoded for snapshots (the latest seq of each map, per process).
+def snapshot_cache_maps() -> int:
+    return int(_number("WS_SNAPSHOT_CACHE_MAPS", 32))

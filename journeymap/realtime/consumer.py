@@ -16,16 +16,19 @@ from collections import deque
 from typing import Any
 
 from journeymap.core.errors import OpRejected
-from journeymap.maps.access import SHARE_ROLE
 from journeymap.maps.services.ops import apply_ops
 
 from . import conf
 from .access import resolve_principal, sync_frame
+from .auth import Identity
 from .connection import Conn
 from .db import db
 from .hub import get_hub
+from .limits import FrameLimits
 from .protocol import (
     PONG,
+    PROTOCOL_VERSION,
+    ClientFrame,
     FrameError,
     Hello,
     OpsFrame,
@@ -34,16 +37,23 @@ from .protocol import (
     encode,
     error_frame,
     parse_frame,
+    rate_limited_frame,
     reject_frame,
+    reload_required_frame,
 )
+from .snapshots import MEMBER, SHARE, snapshot_cache, snapshot_frame
 
 logger = logging.getLogger(__name__)
 
 # Batches of one socket being applied at once, at most (see _Session).
 MAX_IN_FLIGHT = 32
+# The frames that cost the server work, each with its own per-socket bucket (limits.py).
+LIMITED: dict[type, str] = {Hello: "hello", OpsFrame: "ops", PresenceFrame: "presence"}
 # Close codes (the handshake itself is refused with HTTP 403 when access is denied).
 CLOSE_ACCESS_REVOKED = 4403
 CLOSE_MAP_DELETED = 4404
+CLOSE_TOO_MANY_SOCKETS = 4429
+CLOSE_RELOAD_REQUIRED = 4426
 CLOSE_SERVER_ERROR = 1011
 
 
@@ -55,8 +65,13 @@ class MapSocket:
         if event["type"] != "websocket.connect":
             return
         map_id: uuid.UUID = scope["url_route"]["kwargs"]["map_id"]
+        identity: Identity | None = scope.get("identity")
         principal = await db(resolve_principal)(
-            map_id=map_id, user=scope.get("user"), share_link=scope.get("share_link")
+            map_id=map_id,
+            user=scope.get("user"),
+            share_link=scope.get("share_link"),
+            session_key=identity.session_key if identity else None,
+            session_hash=identity.session_hash if identity else None,
         )
         if principal is None:
             # Before accept: the handshake fails with 403, the same for a map that does not
@@ -68,9 +83,13 @@ class MapSocket:
         hub = get_hub()
         serving: asyncio.Future[None] | None = None
         try:
-            await hub.join(conn, str(map_id))
-            serving = asyncio.ensure_future(_Session(conn, map_id, receive).serve())
-            await asyncio.wait({serving, conn.ended}, return_when=asyncio.FIRST_COMPLETED)
+            if await hub.join(conn, str(map_id)) is None:
+                detail = "too many open sockets on this map for one person or share link"
+                conn.reply(error_frame("too_many_sockets", detail))
+                conn.end(CLOSE_TOO_MANY_SOCKETS, "too_many_sockets")
+            else:
+                serving = asyncio.ensure_future(_Session(conn, map_id, receive).serve())
+                await asyncio.wait({serving, conn.ended}, return_when=asyncio.FIRST_COMPLETED)
         except Exception:
             logger.exception("socket on map %s failed", map_id)
             conn.end(CLOSE_SERVER_ERROR, "server_error")
@@ -108,6 +127,7 @@ class _Session:
         self.map_id = map_id
         self.receive = receive
         self.in_flight: deque[asyncio.Future[None]] = deque()
+        self.limits = FrameLimits()
 
     async def serve(self) -> None:
         limit = conf.max_frame_bytes()
@@ -124,6 +144,10 @@ class _Session:
             except FrameError as error:
                 self.conn.reply(error_frame(error.code, error.detail))
                 continue
+            if self.over_rate(frame):
+                # Dropped at the cost of a parse and a small reply; never queued, so a flood
+                # neither builds up in memory nor delays this socket's later frames.
+                continue
             if isinstance(frame, OpsFrame):
                 await self.submit(frame)
                 continue
@@ -135,6 +159,19 @@ class _Session:
                 logger.exception("failed to handle a %s frame", type(frame).__name__)
                 detail = "the server could not handle this frame; it changed nothing, retry"
                 self.conn.reply(error_frame("server_error", detail))
+
+    def over_rate(self, frame: ClientFrame) -> float:
+        """Spend a token of the frame's bucket (→ 0), or answer `rate_limited`, which drops
+        the frame, and return the seconds until the next token."""
+        kind = LIMITED.get(type(frame))
+        wait = self.limits.wait_for(kind) if kind else 0.0
+        if wait and isinstance(frame, OpsFrame):
+            # Every dropped batch is answered: the client must learn which op_id to re-send.
+            self.conn.reply(rate_limited_frame(kind="ops", retry_after=wait, op_id=frame.op_id))
+        elif wait and self.limits.should_tell(str(kind), wait):
+            # Once per retry_after for the rest: a flood is not answered frame by frame.
+            self.conn.reply(rate_limited_frame(kind=str(kind), retry_after=wait))
+        return wait
 
     async def submit(self, frame: OpsFrame) -> None:
         while self.in_flight and self.in_flight[0].done():
@@ -156,6 +193,10 @@ class _Session:
 
     async def hello(self, frame: Hello) -> None:
         conn = self.conn
+        if frame.protocol is None or frame.protocol < PROTOCOL_VERSION:
+            conn.reply(reload_required_frame())
+            conn.end(CLOSE_RELOAD_REQUIRED, "reload_required")
+            return
         conn.begin_sync()
         you = {
             "client_id": conn.client_id,
@@ -163,11 +204,23 @@ class _Session:
             "user": conn.principal.info,
             "color": conn.peer.get("color"),
         }
+        share = conn.principal.is_share
+        last_seq = None if share else frame.last_seq
+        room = conn.room
+        if last_seq is None and room is not None and room.last_seq is not None:
+            # The latest batch this process fanned out, already built for someone else: the
+            # answer costs no database call at all (a burst of hellos costs one build).
+            kind = SHARE if share else MEMBER
+            body = snapshot_cache.get(map_id=str(self.map_id), seq=room.last_seq, kind=kind)
+            if body is not None:
+                conn.end_sync(room.last_seq, snapshot_frame(seq=room.last_seq, body=body, you=you))
+                return
         answer = await db(sync_frame)(
             map_id=self.map_id,
-            last_seq=frame.last_seq,
+            last_seq=last_seq,
             window=conf.catchup_window(),
-            extra={"you": you},
+            share=share,
+            you=you,
         )
         if answer is None:
             conn.reply(error_frame("map_deleted", "this map was deleted"))
@@ -178,8 +231,12 @@ class _Session:
 
     async def ops(self, frame: OpsFrame) -> None:
         conn = self.conn
-        if conn.principal.role == SHARE_ROLE:
-            conn.reply(reject_frame(frame.op_id, "forbidden", "a share link is read-only"))
+        if not conn.principal.can_write:
+            # Refused here, before any database call: a reader flooding ops costs no query
+            # and never waits for the map's write lock. (apply_ops re-checks the role under
+            # its lock, so an editor demoted since the last access poll is refused there.)
+            detail = "a share link is read-only" if conn.principal.is_share else "read-only role"
+            conn.reply(reject_frame(frame.op_id, "forbidden", detail))
             return
         try:
             batch = await db(apply_ops)(

@@ -60,14 +60,19 @@ class Hub:
 
     # --- sockets ---------------------------------------------------------------------------
 
-    async def join(self, conn: Conn, map_id: str) -> Room:
-        """Register a socket; returns once this process will hear every later batch."""
+    async def join(self, conn: Conn, map_id: str) -> Room | None:
+        """Register a socket; returns once this process will hear every later batch. None
+        when its principal already has as many sockets on the map as it may."""
         room = self.rooms.get(map_id)
         if room is None:
             room = self.rooms[map_id] = Room(self, map_id)
             # Colours already taken on other processes, so a new peer gets a free one.
             await room.load_peers()
-        room.add(conn)
+        if not room.admit(conn):
+            if not room.conns and self.rooms.get(map_id) is room:  # a cap of 0
+                del self.rooms[map_id]
+                await room.close()
+            return None
         await self._sync_membership(map_id)
         return room
 

@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-# Twelve colours that stay distinguishable from each other on a projector.
+# Twelve colours that stay distinguishable from each other on a projector, each with dark or
+# white text on it at 4.5:1 or better (the avatars carry initials).
 PALETTE = (
-    "#e6194b",
+    "#d41645",
     "#3cb44b",
     "#4363d8",
     "#f58231",
@@ -27,7 +28,7 @@ PALETTE = (
     "#9a6324",
     "#469990",
     "#800000",
-    "#808000",
+    "#6d6d00",  # olive, dark enough for white text (WCAG AA)
     "#000075",
 )
 

@@ -13,6 +13,9 @@ from journeymap.maps.services.entities import ENTITIES
 
 CLIENT_TYPES = ("hello", "ops", "presence", "ping")
 MAX_FIELD_NAME = 64
+# Bumped when a change would break clients built for the previous version: a `hello` from an
+# older client (or one that names no version) is answered `reload_required` and closed.
+PROTOCOL_VERSION = 2
 
 
 class FrameError(Exception):
@@ -27,6 +30,7 @@ class FrameError(Exception):
 @dataclass(frozen=True, slots=True)
 class Hello:
     last_seq: int | None
+    protocol: int | None  # None: the client names no version (one built before versioning)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,10 @@ def parse_frame(*, text: str | None, data: bytes | None, limit: int) -> ClientFr
     if kind == "ops":
         return OpsFrame(op_id=message.get("op_id"), ops=message.get("ops"))
     if kind == "hello":
-        return Hello(last_seq=_last_seq(message.get("last_seq")))
+        return Hello(
+            last_seq=_last_seq(message.get("last_seq")),
+            protocol=_protocol(message.get("protocol")),
+        )
     if kind == "presence":
         if "focus" not in message:
             raise FrameError("bad_frame", "presence needs a focus (an object or null)")
@@ -91,6 +98,14 @@ def _last_seq(value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise FrameError("bad_frame", "last_seq must be null or a non-negative integer")
+    return value
+
+
+def _protocol(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FrameError("bad_frame", "protocol must be an integer")
     return value
 
 
@@ -119,6 +134,31 @@ def encode(message: dict[str, Any]) -> str:
 
 def error_frame(code: str, detail: str) -> str:
     return encode({"type": "error", "code": code, "detail": detail})
+
+
+def rate_limited_frame(*, kind: str, retry_after: float, op_id: Any = None) -> str:
+    """The answer to a frame over its socket's rate: dropped, the socket stays usable."""
+    frame: dict[str, Any] = {
+        "type": "error",
+        "code": "rate_limited",
+        "detail": f"too many {kind} frames; retry after {retry_after:.2f} s",
+        "retry_after": round(retry_after, 3),
+        "frame_type": kind,  # which frame was dropped: hello | ops | presence
+    }
+    if isinstance(op_id, str):
+        frame["op_id"] = op_id
+    return encode(frame)
+
+
+def reload_required_frame() -> str:
+    return encode(
+        {
+            "type": "error",
+            "code": "reload_required",
+            "detail": "this client speaks an older version of the live protocol; reload it",
+            "protocol": PROTOCOL_VERSION,
+        }
+    )
 
 
 def reject_frame(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import logging
 import time
 import uuid
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from journeymap.maps.access import map_audience
+from journeymap.maps.selectors import share_patch
 
 from . import conf
-from .access import role_now
+from .access import poll_access, role_now, session_claim
 from .connection import Conn, Message
 from .db import db
 from .presence import pick_color, public
@@ -36,8 +38,12 @@ class Room:
         self.hub = hub
         self.map_id = map_id
         self.conns: dict[str, Conn] = {}
-        # The fan-out loop iterates this tuple: rebuilt on join/leave, never copied per frame.
+        # The fan-out loop iterates these tuples: rebuilt on join/leave, never copied per
+        # frame. Share sockets get their own version of each patch (see _fan_out).
         self.targets: tuple[Conn, ...] = ()
+        self.members: tuple[Conn, ...] = ()
+        self.shares: tuple[Conn, ...] = ()
+        self.per_principal: Counter[str] = Counter()
         self.last_seq: int | None = None
         self.held: dict[int, Message] = {}
         self._release: asyncio.TimerHandle | None = None
@@ -54,13 +60,30 @@ class Room:
 
     # --- membership --------------------------------------------------------------------------
 
+    def admit(self, conn: Conn) -> bool:
+        """Add a socket unless its principal is at its cap of sockets on this map here."""
+        principal = conn.principal
+        cap = (
+            conf.max_sockets_per_share_link() if principal.is_share else conf.max_sockets_per_user()
+        )
+        if self.per_principal[principal.key] >= cap:
+            return False
+        self.add(conn)
+        return True
+
+    def _retarget(self) -> None:
+        self.targets = tuple(self.conns.values())
+        self.members = tuple(c for c in self.targets if not c.principal.is_share)
+        self.shares = tuple(c for c in self.targets if c.principal.is_share)
+
     def add(self, conn: Conn) -> None:
         conn.room = self
         taken = {**self.peer_colors, **{c.client_id: c.peer["color"] for c in self.targets}}
         conn.peer["color"] = pick_color(conn.client_id, [c for c in taken.values() if c])
         conn.peer["since"] = time.time()
         self.conns[conn.client_id] = conn
-        self.targets = tuple(self.conns.values())
+        self.per_principal[conn.principal.key] += 1
+        self._retarget()
         self.dirty.add(conn.client_id)
         self.wake.set()
 
@@ -68,7 +91,8 @@ class Room:
         """Stop sending to a socket at once; its presence goes with the next flush."""
         if self.conns.get(conn.client_id) is conn:
             del self.conns[conn.client_id]
-            self.targets = tuple(self.conns.values())
+            self.per_principal[conn.principal.key] -= 1
+            self._retarget()
             self.removed.add(conn.client_id)
             self.dirty.discard(conn.client_id)
             self.wake.set()
@@ -104,7 +128,20 @@ class Room:
 
     def _fan_out(self, seq: int, message: Message) -> None:
         self.last_seq = seq
-        for conn in self.targets:
+        self._deliver(self.members, seq, message)
+        if self.shares:
+            # Comments, voters and actors are not for share links: their version of the
+            # patch is derived once per batch here, and only when share sockets are on.
+            try:
+                shared = share_patch(json.loads(message["text"]))
+            except Exception:
+                logger.exception("could not derive the share patch of seq %s", seq)
+                return
+            self._deliver(self.shares, seq, {"type": "websocket.send", "text": encode(shared)})
+
+    @staticmethod
+    def _deliver(conns: tuple[Conn, ...], seq: int, message: Message) -> None:
+        for conn in conns:
             try:
                 conn.deliver_patch(seq, message)
             except Exception:
@@ -186,15 +223,28 @@ class Room:
             targets = self.targets
             if not targets:
                 continue
-            with_shares = any(conn.principal.share_link_id for conn in targets)
+            claims = {}
+            for conn in targets:
+                key, claim = conn.principal.session_key, session_claim(conn.principal)
+                if key is not None and claim is not None:
+                    claims[key] = claim
             try:
-                access = await db(map_audience)(map_id=map_uuid, with_shares=with_shares)
+                access, signed_in = await db(poll_access)(
+                    map_id=map_uuid, with_shares=bool(self.shares), claims=claims
+                )
             except Exception:
                 logger.exception("access check failed for map %s", self.map_id)
                 continue
-            for conn in self.targets:
+            # The sockets this poll asked about: one that joined while it ran was checked at
+            # its handshake, and a share socket among them would not be in `access.shares`.
+            for conn in targets:
                 role = role_now(access, conn.principal)
-                if role is None:
+                session_key = conn.principal.session_key
+                if role is not None and session_key is not None and session_key not in signed_in:
+                    # Signed out, password changed, session expired: the socket goes with it.
+                    conn.reply(error_frame("signed_out", "your session ended; sign in again"))
+                    conn.end(4401, "signed_out")
+                elif role is None:
                     code = "access_revoked" if access.exists else "map_deleted"
                     detail = (
                         "you no longer have access to this map"

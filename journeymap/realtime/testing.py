@@ -81,15 +81,18 @@ _SEED = """
 import json, django
 django.setup()
 from journeymap.realtime.testing import seed_map
-print("SEED" + json.dumps(seed_map(editors={editors}, password={password!r})))
+print("SEED" + json.dumps(seed_map(editors={editors}, password={password!r}, shares={shares})))
 """
 
 
-def seed(env: Mapping[str, str], editors: int = 2, password: str | None = None) -> dict[str, Any]:
-    """Seed a workspace and a map in the database of `env`; returns ids, usernames and
-    session keys (and gives the users `password`, when one is given)."""
+def seed(
+    env: Mapping[str, str], editors: int = 2, password: str | None = None, shares: int = 0
+) -> dict[str, Any]:
+    """Seed a workspace and a map in the database of `env`; returns ids, usernames, session
+    keys and `shares` share-link tokens (and gives the users `password`, when one is given)."""
+    script = _SEED.format(editors=editors, password=password, shares=shares)
     output = subprocess.run(  # noqa: S603 — our own interpreter and script
-        [sys.executable, "-c", _SEED.format(editors=editors, password=password)],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=dict(env),
         check=True,
@@ -101,7 +104,7 @@ def seed(env: Mapping[str, str], editors: int = 2, password: str | None = None) 
     return dict(json.loads(line[4:]))
 
 
-def seed_map(*, editors: int, password: str | None = None) -> dict[str, Any]:
+def seed_map(*, editors: int, password: str | None = None, shares: int = 0) -> dict[str, Any]:
     """Runs inside a configured Django process (see `seed`)."""
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -113,6 +116,7 @@ def seed_map(*, editors: int, password: str | None = None) -> dict[str, Any]:
 
     from journeymap.maps.models import JourneyMap, Lane, Stage
     from journeymap.workspaces.models import Membership, Workspace
+    from journeymap.workspaces.services import share_link_create
 
     workspace = Workspace.objects.create(name="Live test")
     sessions = []
@@ -135,7 +139,15 @@ def seed_map(*, editors: int, password: str | None = None) -> dict[str, Any]:
     journey_map = JourneyMap.objects.create(workspace=workspace, title="Live")
     stage = Stage.objects.create(map=journey_map, name="Discover", order_key="a0")
     lane = Lane.objects.create(map=journey_map, name="Actions", kind="actions", order_key="a0")
+    tokens = []
+    for number in range(shares):  # made by the first editor, through the service (expiry)
+        creator = get_user_model().objects.get(pk=users[0])
+        _link, token = share_link_create(
+            journey_map=journey_map, created_by=creator, label=f"share {number}"
+        )
+        tokens.append(token)
     return {
+        "share_tokens": tokens,
         "map": str(journey_map.id),
         "stage": str(stage.id),
         "lane": str(lane.id),
@@ -153,6 +165,8 @@ class Server:
         self.kind = kind
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Clients connect to this process directly, so its own origin is the one to allow.
+        env = {"WS_ALLOWED_ORIGINS": self.url, **env}
         if kind == "daphne":
             command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port)]
             command += ["-v", "0", "journeymap.asgi:application"]

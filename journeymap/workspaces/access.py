@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import WRITE_ROLES, Membership, ShareLink, Workspace
+from .models import WRITE_ROLES, Invitation, Membership, ShareLink, Workspace
 
 
 def role_in(*, user: Any, workspace_id: UUID | str) -> str | None:
@@ -34,6 +34,17 @@ def workspaces_of(*, user: Any) -> QuerySet[Workspace]:
 
 def hash_share_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_invitation_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a token names, in any state (the accept service decides), or None."""
+    if not token or len(token) > 200:
+        return None
+    return Invitation.objects.filter(token_hash=hash_invitation_token(token)).first()
 
 
 def share_link_for_token(token: str) -> ShareLink | None:

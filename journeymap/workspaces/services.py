@@ -1,18 +1,20 @@
-"""Writes to workspaces, memberships and share links."""
+"""Writes to workspaces, memberships, invitations, share links, API tokens and passwords."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .access import hash_share_token
-from .models import Membership, Role, ShareLink, Workspace
+from .access import hash_invitation_token, hash_share_token, invitation_for_token
+from .models import ApiToken, Invitation, Membership, Role, ShareLink, Workspace
 
 
 def workspace_create(*, name: str, owner: User) -> Workspace:
@@ -55,6 +57,22 @@ def _keep_an_owner(*, workspace: Workspace, leaving: Membership) -> None:
         raise ValidationError({"role": "a workspace must keep at least one owner"})
 
 
+def share_link_expiry(*, expires_at: datetime | None) -> datetime:
+    """When a new link expires: SHARE_LINK_DEFAULT_DAYS from now unless given, and never
+    past SHARE_LINK_MAX_DAYS — a link is a bearer credential that travels in chats and
+    e-mails, so none opens its map forever. Raises ValidationError for a time in the past
+    or beyond the maximum."""
+    now = timezone.now()
+    if expires_at is None:
+        return now + timedelta(days=settings.SHARE_LINK_DEFAULT_DAYS)
+    if expires_at <= now:
+        raise ValidationError({"expires_at": "must be in the future"})
+    max_days = settings.SHARE_LINK_MAX_DAYS
+    if expires_at > now + timedelta(days=max_days):
+        raise ValidationError({"expires_at": f"must be at most {max_days} days from now"})
+    return expires_at
+
+
 def share_link_create(
     *,
     journey_map: Any,
@@ -63,14 +81,15 @@ def share_link_create(
     expires_at: datetime | None = None,
 ) -> tuple[ShareLink, str]:
     """Create a link and return it with its token. Only the hash is stored, so the token
-    can be shown once and never again."""
+    can be shown once and never again. `expires_at`: see `share_link_expiry`."""
+    expiry = share_link_expiry(expires_at=expires_at)
     token = secrets.token_urlsafe(32)  # 256 bits
     link = ShareLink.objects.create(
         map=journey_map,
         label=label,
         token_hash=hash_share_token(token),
         created_by=created_by,
-        expires_at=expires_at,
+        expires_at=expiry,
     )
     return link, token
 
@@ -80,3 +99,110 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
     return link
+
+
+class InvitationNotFound(Exception):
+    """Unknown, expired, revoked, or already used by someone else: the same answer for all."""
+
+
+def invitation_create(
+    *,
+    workspace: Workspace,
+    created_by: User,
+    role: str,
+    email: str = "",
+    label: str = "",
+) -> tuple[Invitation, str]:
+    """Create an invitation and return it with its token, which is shown once: only the
+    SHA-256 of it is stored."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"must be one of {', '.join(Role.values)}"})
+    token = secrets.token_urlsafe(32)  # 256 bits
+    invitation = Invitation.objects.create(
+        workspace=workspace,
+        role=role,
+        email=email,
+        label=label,
+        token_hash=hash_invitation_token(token),
+        created_by=created_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    return invitation, token
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """A pending invitation stops working; revoking one again, or one already used, changes
+    nothing (a membership it made is removed through the members endpoint)."""
+    if invitation.revoked_at is None and invitation.accepted_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Make `user` a member with the invitation's role and use the invitation up.
+
+    Idempotent for its user: accepting again answers the same membership. A person who is
+    already a member keeps their role. Anything else (unknown, expired, revoked, used by
+    another person, or the membership since removed) raises InvitationNotFound."""
+    found = invitation_for_token(token)
+    if found is None:
+        raise InvitationNotFound()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+        if invitation.revoked_at is not None:
+            raise InvitationNotFound()
+        if invitation.accepted_at is not None:
+            membership = Membership.objects.filter(
+                workspace_id=invitation.workspace_id, user=user
+            ).first()
+            if invitation.accepted_by_id != user.pk or membership is None:
+                raise InvitationNotFound()
+            return membership
+        if invitation.expires_at <= timezone.now():
+            raise InvitationNotFound()
+        membership, _ = Membership.objects.get_or_create(
+            workspace_id=invitation.workspace_id, user=user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_by = user
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return membership
+
+
+def api_token_create(*, user: User) -> tuple[ApiToken, str]:
+    """A new token for `user`, expiring after API_TOKEN_TTL_DAYS. Only its digest is stored;
+    the token itself is returned once."""
+    token: ApiToken
+    token, key = ApiToken.objects.create(
+        user=user,
+        expiry=timedelta(days=settings.API_TOKEN_TTL_DAYS),
+        password_fingerprint=user.get_session_auth_hash(),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    token.delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
+    """Check the current password and the new one against AUTH_PASSWORD_VALIDATORS, store
+    the new one and revoke every API token of the user. (Authentication also refuses a token
+    issued under an older password, so a change made elsewhere revokes tokens too.)"""
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": "wrong password"})
+    try:
+        password_validation.validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        api_tokens_revoke_all(user=user)
+    return user

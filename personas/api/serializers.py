@@ -1,13 +1,44 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from journeymap.workspaces.models import Workspace
 
 from ..models import Channel, CustomerProfile, Feature, Persona, PersonaVersion, Segment
 from ..rules import RuleError, validate_rules
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id resolved only among the records of the caller's workspaces: anything
+    else is "not found", whether or not it exists elsewhere. `workspace_path` leads from the
+    model to its workspace (empty for a Workspace itself)."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": "not found",
+    }
+
+    def __init__(self, *, workspace_path: str = "workspace", **kwargs: Any) -> None:
+        self.workspace_path = workspace_path
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        queryset: Any = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        prefix = f"{self.workspace_path}__" if self.workspace_path else ""
+        return queryset.filter(**{f"{prefix}memberships__user": user})
+
+
+def workspace_field() -> ScopedRelatedField:
+    return ScopedRelatedField(queryset=Workspace.objects.all(), workspace_path="")
 
 
 def string_list(max_items: int = 50) -> serializers.ListField:
@@ -20,7 +51,7 @@ class WorkspaceOwnedSerializer(serializers.ModelSerializer):
     """`workspace` is set on create and fixed after; every related record named in the
     payload must belong to the same workspace (a foreign id is reported as not found)."""
 
-    workspace = serializers.PrimaryKeyRelatedField(queryset=Workspace.objects.all())
+    workspace = workspace_field()
     same_workspace_fields: tuple[str, ...] = ()
     unique_in_workspace: tuple[str, ...] = ()
 
@@ -74,6 +105,26 @@ class EmpathyMapField(serializers.DictField):
         }
 
 
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class PhotoUrlField(serializers.Field):
+    """Where the persona's photo is served (`/media/personas/<uuid>.<ext>`, workspace
+    members only), or null. Set it through `PUT /api/personas/<id>/photo/`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        name = getattr(value, "name", value)
+        return f"{settings.MEDIA_URL}{name}" if name else None
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField(
+        help_text="a JPEG, PNG or WebP image, at most PHOTO_MAX_BYTES and 25 megapixels"
+    )
+
+
 class PersonaSerializer(WorkspaceOwnedSerializer):
     same_workspace_fields = ("preferred_channels",)
     quotes = string_list()
@@ -89,7 +140,8 @@ class PersonaSerializer(WorkspaceOwnedSerializer):
     objections = string_list()
     preferred_content = string_list()
     empathy_map = EmpathyMapField(required=False)
-    preferred_channels = serializers.PrimaryKeyRelatedField(
+    photo = PhotoUrlField()
+    preferred_channels = ScopedRelatedField(
         many=True, queryset=Channel.objects.all(), required=False
     )
     segments: serializers.PrimaryKeyRelatedField[Segment] = serializers.PrimaryKeyRelatedField(
@@ -126,9 +178,7 @@ class ReviewSerializer(serializers.Serializer):
 
 class SegmentSerializer(WorkspaceOwnedSerializer):
     same_workspace_fields = ("personas",)
-    personas = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Persona.objects.all(), required=False
-    )
+    personas = ScopedRelatedField(many=True, queryset=Persona.objects.all(), required=False)
     rules = serializers.JSONField(required=False)
 
     class Meta:
@@ -147,7 +197,7 @@ class SegmentSerializer(WorkspaceOwnedSerializer):
 
 
 class PersonaTagSerializer(serializers.Serializer):
-    persona = serializers.PrimaryKeyRelatedField(queryset=Persona.objects.all())
+    persona = ScopedRelatedField(queryset=Persona.objects.all())
     relevance = serializers.IntegerField(min_value=1, max_value=5, default=3)
 
 
@@ -195,7 +245,10 @@ class CustomerSerializer(WorkspaceOwnedSerializer):
 
 
 class CsvImportSerializer(serializers.Serializer):
-    workspace = serializers.PrimaryKeyRelatedField(queryset=Workspace.objects.all())
+    """Either `file` (multipart) or `csv` (text). The rows are read as the import needs
+    them, never the whole file at once."""
+
+    workspace = workspace_field()
     kind = serializers.ChoiceField(choices=["customers", "purchases"], default="customers")
     file = serializers.FileField(required=False, max_length=200)
     csv = serializers.CharField(required=False, trim_whitespace=False)
@@ -207,14 +260,25 @@ class CsvImportSerializer(serializers.Serializer):
         if (upload is None) == (text is None):
             raise serializers.ValidationError({"file": ["send either a file or csv text"]})
         if upload is not None:
-            if upload.size > self.MAX_BYTES:
+            if upload.size is None or upload.size > self.MAX_BYTES:
                 raise serializers.ValidationError({"file": ["larger than 20 MB"]})
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise serializers.ValidationError({"file": ["must be UTF-8 text"]}) from None
-        attrs["text"] = text
+            upload.seek(0)
+            attrs["stream"] = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+        else:
+            attrs["stream"] = io.StringIO(text, newline="")
         return attrs
+
+
+class CsvProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class CsvRejectedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = CsvProblemSerializer(many=True)  # type: ignore[assignment]
 
 
 class CsvImportResultSerializer(serializers.Serializer):

@@ -6,8 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -18,6 +23,13 @@ from journeymap.workspaces.api.base import WorkspaceScopedViewSet, uuid_param
 from .. import services
 from ..imports import CsvRejected, customers_import, purchases_import
 from ..models import Channel, CustomerProfile, Feature, Persona, Segment
+from ..photos import (
+    PhotoRejected,
+    PhotoUploadHandler,
+    check_content_length,
+    max_bytes,
+    process_photo,
+)
 from ..selectors import segment_customers
 from . import serializers as s
 
@@ -37,15 +49,23 @@ class CrudViewSet(
     def save(self, instance: Any, data: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def _save(self, instance: Any, data: dict[str, Any]) -> Any:
+        try:
+            return self.save(instance, data)
+        except services.AlreadyUsed as taken:
+            raise exceptions.ValidationError(
+                {taken.field: ["already used in this workspace"]}
+            ) from None
+
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         workspace = data.pop("workspace")
         self.require_writer(workspace.pk)
         instance = self.model(workspace=workspace)
-        serializer.instance = self.save(instance, data)
+        serializer.instance = self._save(instance, data)
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = self.save(serializer.instance, dict(serializer.validated_data))
+        serializer.instance = self._save(serializer.instance, dict(serializer.validated_data))
 
     def perform_destroy(self, instance: Any) -> None:
         services.record_delete(record=instance)
@@ -91,6 +111,39 @@ class PersonaViewSet(CrudViewSet):
         serializer.instance = services.persona_update(
             persona=serializer.instance, actor=self.request.user, data=serializer.validated_data
         )
+
+    def perform_destroy(self, instance: Persona) -> None:
+        services.persona_delete(persona=instance)
+
+    @extend_schema(
+        methods=["PUT"],
+        request={"multipart/form-data": s.PhotoUploadSerializer},
+        responses={
+            200: s.PersonaSerializer,
+            400: OpenApiResponse(description="not a JPEG, PNG or WebP image, or too many pixels"),
+            413: OpenApiResponse(description="larger than PHOTO_MAX_BYTES"),
+        },
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={200: s.PersonaSerializer})
+    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    def photo(self, request: Request, pk: str | None = None) -> Response:
+        """Set (PUT, multipart field `photo`) or remove (DELETE) the persona's photo. The
+        image is checked, stripped of its metadata and stored afresh; what is kept is served
+        at the `photo` URL, to members of the workspace only."""
+        persona = self.get_object()  # 404 / 403 before a byte of the body is read
+        if request.method == "DELETE":
+            persona = services.persona_set_photo(persona=persona, actor=request.user, photo=None)
+            return Response(self.get_serializer(persona).data)
+        check_content_length(request.META)
+        request._request.upload_handlers = [PhotoUploadHandler(request._request, limit=max_bytes())]
+        upload = s.PhotoUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            photo = process_photo(upload.validated_data["photo"].read())
+        except PhotoRejected as rejected:
+            raise exceptions.ValidationError({"photo": [str(rejected)]}) from None
+        persona = services.persona_set_photo(persona=persona, actor=request.user, photo=photo)
+        return Response(self.get_serializer(persona).data)
 
     @extend_schema(responses=s.PersonaVersionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -167,11 +220,20 @@ class CustomerViewSet(CrudViewSet):
     model = CustomerProfile
     serializer_class = s.CustomerSerializer
     ordering_fields = ["external_id", "name", "age", "created_at"]
+    body_scoped_actions = frozenset({"create", "import_csv"})
 
     def save(self, instance: CustomerProfile, data: dict[str, Any]) -> CustomerProfile:
         return services.customer_save(customer=instance, data=data)
 
-    @extend_schema(request=s.CsvImportSerializer, responses=s.CsvImportResultSerializer)
+    @extend_schema(
+        request=s.CsvImportSerializer,
+        responses={
+            200: s.CsvImportResultSerializer,
+            400: OpenApiResponse(
+                s.CsvRejectedSerializer, description="the file was refused; nothing changed"
+            ),
+        },
+    )
     @action(
         detail=False,
         methods=["post"],
@@ -181,13 +243,13 @@ class CustomerViewSet(CrudViewSet):
     def import_csv(self, request: Request) -> Response:
         """Upload customers (or, with kind=purchases, their purchases) as CSV. All rows are
         checked before anything is written; a refused file lists every bad row."""
-        data = s.CsvImportSerializer(data=request.data)
+        data = s.CsvImportSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         workspace = data.validated_data["workspace"]
         self.require_writer(workspace.pk)
         run = customers_import if data.validated_data["kind"] == "customers" else purchases_import
         try:
-            result = run(workspace=workspace, text=data.validated_data["text"])
+            result = run(workspace=workspace, stream=data.validated_data["stream"])
         except CsvRejected as rejected:
             return Response(
                 {"code": "invalid", "detail": str(rejected), "errors": rejected.errors},

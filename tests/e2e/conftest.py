@@ -24,7 +24,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,19 @@ def _ensure_frontend_built() -> None:
 class LiveApp:
     url: str
     workspace: str
+    # The environment the server runs with, so management commands reach its database.
+    env: dict[str, str] = field(default_factory=dict)
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +145,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
             pytest.exit(f"daphne did not start; see {folder / 'daphne.log'}", returncode=1)
         time.sleep(0.25)
     try:
-        yield LiveApp(url=url, workspace=workspace)
+        yield LiveApp(url=url, workspace=workspace, env=env)
     finally:
         server.terminate()
         try:
@@ -160,11 +173,23 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 class User:
     """One person at one browser: a context with its own cookies and IndexedDB."""
 
-    def __init__(self, browser: Browser, app: LiveApp, username: str) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        app: LiveApp,
+        username: str,
+        *,
+        password: str = PASSWORD,
+        name: str | None = None,
+        bypass_csp: bool = False,
+    ) -> None:
         self.app = app
         self.username = username
-        self.name = USERS[username]
-        self.context: BrowserContext = browser.new_context(viewport={"width": 1440, "height": 900})
+        self.password = password
+        self.name = name or USERS[username]
+        self.context: BrowserContext = browser.new_context(
+            viewport={"width": 1440, "height": 900}, bypass_csp=bypass_csp
+        )
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
 
@@ -172,7 +197,7 @@ class User:
         page = self.page
         page.goto(f"{self.app.url}/login/")
         page.get_by_label("Username").fill(self.username)
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").fill(self.password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{self.app.url}/")
 
@@ -231,6 +256,52 @@ def ben(browser: Browser, app: LiveApp) -> Iterator[User]:
     user.close()
 
 
+@dataclass(frozen=True)
+class Demo:
+    """The demo workspace (`manage.py seed_demo`): maps full of stages, lanes, cards,
+    touchpoints, friction and emotion points, with personas, segments and features."""
+
+    workspace: str
+    map_id: str
+    share_token: str
+    persona_id: str
+    segment_id: str
+
+
+DEMO_USER = {"username": "demo", "password": "demo", "name": "Dana Morgan"}
+
+
+@pytest.fixture(scope="session")
+def demo(app: LiveApp, browser: Browser) -> Demo:
+    app.manage("seed_demo")
+    owner = User(browser, app, **DEMO_USER)
+    try:
+        owner.sign_in()
+        me = owner.api("GET", "/api/auth/me/")
+        workspace = next(
+            m["workspace"]
+            for m in me["memberships"]
+            if m["workspace_name"] == "Northwind Outfitters"
+        )
+
+        def listed(path: str) -> list[dict[str, Any]]:
+            body = owner.api("GET", f"{path}?workspace={workspace}")
+            return body["results"] if isinstance(body, dict) else body
+
+        # The online purchase map is the one with every kind of lane on it.
+        map_id = next(m["id"] for m in listed("/api/maps/") if m["title"].startswith("Buying"))
+        link = owner.api("POST", "/api/share-links/", {"map": map_id, "label": "E2E"})
+        return Demo(
+            workspace=str(workspace),
+            map_id=str(map_id),
+            share_token=link["token"],
+            persona_id=str(listed("/api/personas/")[0]["id"]),
+            segment_id=str(listed("/api/segments/")[0]["id"]),
+        )
+    finally:
+        owner.close()
+
+
 def stage_and_lane(document: dict[str, Any], stage: str, lane: str) -> tuple[str, str]:
     stage_id = next(s["id"] for s in document["stages"] if s["name"] == stage)
     lane_id = next(lane_row["id"] for lane_row in document["lanes"] if lane_row["name"] == lane)
@@ -268,3 +339,205 @@ def comparable(document: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+# ---- journey analytics -----------------------------------------------------------------
+
+
+def apply_ops(user: User, map_id: str, ops: list[dict[str, Any]]) -> None:
+    """One batch of ops through the REST op endpoint (the socket's write path)."""
+    user.api("POST", f"/api/maps/{map_id}/ops/", {"op_id": str(uuid.uuid4()), "ops": ops})
+
+
+@dataclass(frozen=True)
+class AnalyticsMap:
+    map_id: str
+    persona_id: str
+    website: str
+    email: str
+    touchpoints: dict[str, str]  # title → id
+    stages: dict[str, str]  # name → id
+
+
+ANALYTICS_TOUCHPOINTS = [
+    ("Before", "Landing page", "Website"),
+    ("During", "Signup form", "Website"),
+    ("During", "Pricing page", "Website"),
+    ("After", "Welcome email", "Email"),
+]
+
+
+@pytest.fixture
+def analytics_map(ana: User) -> AnalyticsMap:
+    """A blank map with four touchpoints, a friction point on the signup form, an emotion lane
+    and the persona Maya on it, who prefers the website; no transitions yet."""
+    map_id = ana.new_map(f"Signup funnel {uuid.uuid4().hex[:6]}")
+    document = ana.api("GET", f"/api/maps/{map_id}/")
+    channels = {c["name"]: c["id"] for c in document["directory"]["channels"]}
+    personas = ana.api("GET", f"/api/personas/?workspace={ana.app.workspace}")
+    personas = personas["results"] if isinstance(personas, dict) else personas
+    maya = next(p for p in personas if p["name"] == "Maya Okafor")
+    ana.api("PATCH", f"/api/personas/{maya['id']}/", {"preferred_channels": [channels["Website"]]})
+    stages = {s["name"]: s["id"] for s in document["stages"]}
+    lane = next(row["id"] for row in document["lanes"] if row["kind"] == "touchpoints")
+    friction_lane = next(row["id"] for row in document["lanes"] if row["kind"] == "friction")
+    touchpoints = {title: str(uuid.uuid4()) for _, title, _ in ANALYTICS_TOUCHPOINTS}
+    last_lane = max(row["order_key"] for row in document["lanes"])
+    ops: list[dict[str, Any]] = [
+        {"action": "update", "entity": "map", "id": map_id, "fields": {"personas": [maya["id"]]}},
+        {
+            "action": "create",
+            "entity": "lane",
+            "id": str(uuid.uuid4()),
+            "fields": {"name": "Emotions", "kind": "emotions", "order_key": f"{last_lane}V"},
+        },
+        {
+            "action": "create",
+            "entity": "emotion",
+            "id": str(uuid.uuid4()),
+            "fields": {"stage": stages["During"], "persona": maya["id"], "score": 2},
+        },
+    ]
+    for index, (stage, title, channel) in enumerate(ANALYTICS_TOUCHPOINTS):
+        ops.append(
+            {
+                "action": "create",
+                "entity": "touchpoint",
+                "id": touchpoints[title],
+                "fields": {
+                    "stage": stages[stage],
+                    "lane": lane,
+                    "title": title,
+                    "channel": channels[channel],
+                    "order_key": f"a{index}",
+                },
+            }
+        )
+    ops.append(
+        {
+            "action": "create",
+            "entity": "friction",
+            "id": str(uuid.uuid4()),
+            "fields": {
+                "stage": stages["During"],
+                "lane": friction_lane,
+                "title": "Password rules are unclear",
+                "touchpoint": touchpoints["Signup form"],
+                "severity": 4,
+            },
+        }
+    )
+    apply_ops(ana, map_id, ops)
+    return AnalyticsMap(
+        map_id=map_id,
+        persona_id=str(maya["id"]),
+        website=channels["Website"],
+        email=channels["Email"],
+        touchpoints=touchpoints,
+        stages=stages,
+    )
+
+
+# ---- team and invitations --------------------------------------------------------------
+
+TEAM_SCRIPT = """
+from django.contrib.auth import get_user_model
+from journeymap.workspaces.models import Membership, Workspace
+
+User = get_user_model()
+for username, first, last, workspace_name in {people!r}:
+    user = User.objects.create_user(username, password={password!r})
+    user.first_name, user.last_name = first, last
+    user.save()
+    workspace = Workspace.objects.create(name=workspace_name)
+    Membership.objects.create(workspace=workspace, user=user, role="owner")
+    print(username, workspace.pk)
+"""
+
+
+@dataclass(frozen=True)
+class Team:
+    """Two people new to each other, each the owner of a workspace of their own."""
+
+    owner: str
+    workspace: str
+    workspace_name: str
+    invitee: str
+    invitee_workspace: str
+
+
+@pytest.fixture
+def team(app: LiveApp) -> Team:
+    suffix = uuid.uuid4().hex[:6]
+    people = [
+        (f"olive{suffix}", "Olive", "Owens", f"Harbor Lights {suffix}"),
+        (f"cara{suffix}", "Cara", "Diaz", f"Cara's Studio {suffix}"),
+    ]
+    made = app.manage("shell", "-c", TEAM_SCRIPT.format(people=people, password=PASSWORD))
+    workspaces = dict(line.split() for line in made.strip().splitlines()[-2:])
+    return Team(
+        owner=people[0][0],
+        workspace=workspaces[people[0][0]],
+        workspace_name=people[0][3],
+        invitee=people[1][0],
+        invitee_workspace=workspaces[people[1][0]],
+    )
+
+
+@pytest.fixture
+def team_owner(browser: Browser, app: LiveApp, team: Team) -> Iterator[User]:
+    user = User(browser, app, team.owner, name="Olive Owens")
+    user.sign_in()
+    yield user
+    user.close()
+
+
+@pytest.fixture
+def invitee(browser: Browser, app: LiveApp, team: Team) -> Iterator[User]:
+    """The person invited, in a browser of their own, not signed in yet."""
+    user = User(browser, app, team.invitee, name="Cara Diaz")
+    yield user
+    user.close()
+
+
+# ---- exports and share links -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportMap:
+    map_id: str
+    title: str
+    persona: str  # the persona's name
+
+
+@pytest.fixture
+def export_map(ana: User) -> ExportMap:
+    """A blank map with a title of its own, two cards, a touchpoint and Maya on it."""
+    title = f"Harbour rentals {uuid.uuid4().hex[:6]}"
+    map_id = ana.new_map(title)
+    add_cards(ana, map_id, "Before", "Customer actions", ["Compares boats", "Reads reviews"])
+    document = ana.api("GET", f"/api/maps/{map_id}/")
+    personas = ana.api("GET", f"/api/personas/?workspace={ana.app.workspace}")
+    personas = personas["results"] if isinstance(personas, dict) else personas
+    maya = next(p for p in personas if p["name"] == "Maya Okafor")
+    stages = {s["name"]: s["id"] for s in document["stages"]}
+    lane = next(row["id"] for row in document["lanes"] if row["kind"] == "touchpoints")
+    apply_ops(
+        ana,
+        map_id,
+        [
+            {
+                "action": "update",
+                "entity": "map",
+                "id": map_id,
+                "fields": {"personas": [maya["id"]]},
+            },
+            {
+                "action": "create",
+                "entity": "touchpoint",
+                "id": str(uuid.uuid4()),
+                "fields": {"stage": stages["During"], "lane": lane, "title": "Booking page"},
+            },
+        ],
+    )
+    return ExportMap(map_id=map_id, title=title, persona=str(maya["name"]))

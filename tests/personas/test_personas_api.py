@@ -187,3 +187,24 @@ def test_channel_names_are_unique_per_workspace(world: World, client_as: Any) ->
         "/api/channels/", {"workspace": str(world.other.workspace.id), "name": "Web"}, format="json"
     )
     assert other.status_code == 201
+
+
+def test_a_duplicate_external_id_on_update_is_a_400(
+    world: World, client_as: Any, monkeypatch: Any
+) -> None:
+    from personas.api.serializers import CustomerSerializer
+    from personas.models import CustomerProfile
+
+    from ..factories import CustomerFactory
+
+    CustomerFactory(workspace=world.acme.workspace, external_id="A")
+    other = CustomerFactory(workspace=world.acme.workspace, external_id="B")
+    client = client_as("editor")
+    url = f"/api/customers/{other.id}/"
+    assert client.patch(url, {"external_id": "A"}, format="json").status_code == 400
+    # Two writers can both pass the serializer's check; the database's answer is a 400 too.
+    monkeypatch.setattr(CustomerSerializer, "unique_in_workspace", ())
+    response = client.patch(url, {"external_id": "A"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"external_id": ["already used in this workspace"]}
+    assert CustomerProfile.objects.get(pk=other.pk).external_id == "B"

@@ -147,3 +147,45 @@ def test_malformed_rules_name_the_spot(tree: dict[str, Any], where: str) -> None
     with pytest.raises(RuleError) as error:
         validate_rules(tree)
     assert error.value.path == where
+
+
+@pytest.mark.parametrize("days", [0, 36_501, 10**12, 10**30, -5, 1.5, True])
+def test_within_days_is_bounded_when_saved(world: Any, client_as: Any, days: Any) -> None:
+    response = client_as("editor").post(
+        "/api/segments/",
+        {
+            "workspace": str(world.acme.workspace.id),
+            "name": "Recent",
+            "rules": {"purchase": {"product": "Tent", "within_days": days}},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "1 to 36500" in str(response.json()["errors"]["rules"])
+    assert not Segment.objects.filter(name="Recent").exists()
+
+
+@pytest.mark.parametrize("days", [10**12, 10**30, 999_999_999, -5, "soon", 1e300])
+def test_a_stored_rule_with_a_bad_within_days_still_reads(
+    world: Any, client_as: Any, days: Any
+) -> None:
+    customer = CustomerFactory(workspace=world.acme.workspace)
+    Purchase.objects.create(
+        customer=customer,
+        product="Tent",
+        amount=Decimal("10"),
+        purchased_at=timezone.now() - timedelta(days=400),
+    )
+    segment = Segment.objects.create(
+        workspace=world.acme.workspace,
+        name="Stored before the bound",
+        rules={
+            "any": [
+                {"purchase": {"product": "Tent", "within_days": days}},
+                {"total_spent": {"op": "gt", "value": 1000, "within_days": days}},
+            ]
+        },
+    )
+    response = client_as("editor").get(f"/api/segments/{segment.id}/customers/")
+    assert response.status_code == 200
+    assert client_as("editor").get(f"/api/segments/{segment.id}/").status_code == 200

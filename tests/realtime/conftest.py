@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from journeymap.maps.models import JourneyMap, Lane, Stage
 from journeymap.realtime.hub import shutdown_hub
 from journeymap.realtime.routing import websocket_application
+from journeymap.realtime.snapshots import snapshot_cache
 from journeymap.workspaces.models import Membership, ShareLink, Workspace
 from tests.realtime.rt_helpers import (
     REDIS_URL,
@@ -58,6 +59,9 @@ async def rt_fresh_hub(settings: Any) -> AsyncIterator[None]:
     # The database thread closes its connection after each call in tests, as Channels does,
     # so the test database can be flushed and dropped (test_db.py covers keeping it).
     settings.REALTIME_CONN_MAX_AGE = 0
+    # pytest-django runs with DEBUG off: the origin the communicator sends is listed.
+    settings.WS_ALLOWED_ORIGINS = [ORIGIN.decode()]
+    snapshot_cache.clear()
     yield
     await shutdown_hub()
 
@@ -162,6 +166,7 @@ async def rt_connect(rt_map: JourneyMap) -> AsyncIterator[ConnectFactory]:
         origin: bytes | None = ORIGIN,
         map_id: Any = None,
         expect_refused: bool = False,
+        cookie: str | None = None,
     ) -> Any:
         path = f"/ws/maps/{map_id or rt_map.id}/"
         if share is not None:
@@ -169,10 +174,11 @@ async def rt_connect(rt_map: JourneyMap) -> AsyncIterator[ConnectFactory]:
         headers = []
         if origin is not None:
             headers.append((b"origin", origin))
-        if user is not None:
+        if user is not None and cookie is None:
             from channels.db import database_sync_to_async
 
             cookie = await database_sync_to_async(session_cookie)(user)
+        if cookie is not None:  # a session key: from `user`, or given (a logged-in Client's)
             headers.append((b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={cookie}".encode()))
         communicator = WebsocketCommunicator(websocket_application, path, headers=headers)
         connected, _ = await communicator.connect(timeout=5)
@@ -192,7 +198,9 @@ async def rt_connect(rt_map: JourneyMap) -> AsyncIterator[ConnectFactory]:
 
 
 @pytest.fixture
-async def rt_live_server(rt_layer: str, transactional_db: None) -> AsyncIterator[str]:
+async def rt_live_server(
+    rt_layer: str, transactional_db: None, settings: Any
+) -> AsyncIterator[str]:
     """The whole ASGI app (HTTP and WebSocket) served by uvicorn inside the test's event loop,
     on a free port; yields its base URL. Same process, so it sees the test database."""
     import asyncio
@@ -216,6 +224,8 @@ async def rt_live_server(rt_layer: str, transactional_db: None) -> AsyncIterator
             task.result()
         await asyncio.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    settings.WS_ALLOWED_ORIGINS = [*settings.WS_ALLOWED_ORIGINS, url]
+    yield url
     server.should_exit = True
     await asyncio.wait_for(task, 10)

@@ -14,6 +14,8 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
 
+from journeymap.realtime.protocol import PROTOCOL_VERSION
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -157,7 +159,7 @@ class Socket:
                 return frame
 
     async def hello(self, last_seq: int | None = None) -> dict[str, Any]:
-        await self.send({"type": "hello", "last_seq": last_seq})
+        await self.send({"type": "hello", "last_seq": last_seq, "protocol": PROTOCOL_VERSION})
         while True:
             frame = await self.next()
             if frame["type"] in ("snapshot", "catchup"):

@@ -1,6 +1,6 @@
 """The isolation matrix: every route × method × role. A record of another workspace is a
-404, viewers read but never write, anonymous callers get 401, and a refused request changes
-nothing at all."""
+404 (a creation aimed at another workspace too), viewers read but never write, anonymous
+callers get 401, and a refused request changes nothing at all."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import pytest
 from django.apps import apps
 
 from journeymap.maps.services.versions import version_create
-from journeymap.workspaces.models import ShareLink
-from personas.models import Segment
+from journeymap.workspaces.models import Role, ShareLink
+from journeymap.workspaces.services import invitation_create
+from personas.models import CustomerProfile, Segment
 
 from ..conftest import World
-from ..factories import CustomerFactory, FeatureFactory, SegmentFactory
+from ..factories import CustomerFactory, FeatureFactory, MembershipFactory, SegmentFactory
 
 ROLES = ["owner", "editor", "viewer", "outsider", "anonymous"]
 READ, WRITE, CREATE, OWNER_ONLY = "read", "write", "create", "owner_only"
@@ -40,6 +41,9 @@ def records(world: World) -> dict[str, Any]:
     customer = CustomerFactory(workspace=side.workspace)
     link = ShareLink.objects.create(map=side.map, token_hash=uuid.uuid4().hex * 2)
     version = version_create(journey_map=side.map, name="Before the workshop", actor=world.owner)
+    invitation, _ = invitation_create(
+        workspace=side.workspace, created_by=world.owner, role="viewer"
+    )
     return {
         "workspace": side.workspace.id,
         "map": side.map.id,
@@ -50,6 +54,7 @@ def records(world: World) -> dict[str, Any]:
         "customer": customer.id,
         "link": link.id,
         "version": version.id,
+        "invitation": invitation.id,
     }
 
 
@@ -80,11 +85,23 @@ CASES: list[Case] = [
     ),
     Case("members", "get", lambda w, r: f"/api/workspaces/{r['workspace']}/members/", READ),
     Case(
-        "add member",
-        "post",
-        lambda w, r: f"/api/workspaces/{r['workspace']}/members/",
+        "invitations",
+        "get",
+        lambda w, r: f"/api/workspaces/{r['workspace']}/invitations/",
         OWNER_ONLY,
-        lambda w, r: {"user": "outsider", "role": "viewer"},
+    ),
+    Case(
+        "invite",
+        "post",
+        lambda w, r: f"/api/workspaces/{r['workspace']}/invitations/",
+        OWNER_ONLY,
+        lambda w, r: {"role": "viewer", "label": "for Ann"},
+    ),
+    Case(
+        "revoke an invitation",
+        "delete",
+        lambda w, r: f"/api/workspaces/{r['workspace']}/invitations/{r['invitation']}/",
+        OWNER_ONLY,
     ),
     Case("map list", "get", lambda w, r: "/api/maps/", READ),
     Case("map detail", "get", lambda w, r: f"/api/maps/{r['map']}/", READ),
@@ -202,7 +219,7 @@ def expected(case: Case, role: str) -> set[int]:
     if role == "outsider":
         if case.url.__name__ and case.method == "get" and case.name.endswith("list"):
             return {200}
-        return {400} if case.kind == CREATE else {404}
+        return {404}
     if case.kind == READ:
         return {200}
     if role == "viewer":
@@ -264,3 +281,216 @@ def test_references_to_another_workspace_are_refused(world: World, client_as: An
     assert response.status_code == 400
     assert "personas" in response.json()["errors"]
     assert not Segment.objects.filter(name="Sneaky").exists()
+
+
+# Authorisation comes before validation: whatever a refused caller sends, the answer is the
+# same, so that a validation message (a duplicate id, a reference that resolves) cannot tell
+# an outsider anything about a workspace they cannot see.
+def _create_bodies(world: World, r: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    persona, channel = str(r["persona"]), str(r["channel"])
+    taken = CustomerProfile.objects.get(pk=r["customer"]).external_id
+    nowhere = str(uuid.uuid4())
+    return {
+        "/api/personas/": [
+            {"name": "Pat"},
+            {"name": ""},
+            {"name": "Pat", "tier": "tertiary"},
+            {"name": "Pat", "preferred_channels": [channel]},
+            {"name": "Pat", "preferred_channels": [nowhere]},
+        ],
+        "/api/channels/": [
+            {"name": "Kiosk", "kind": "store"},
+            {"name": "Email"},  # taken in Acme
+            {"name": "Kiosk", "kind": "teleport"},
+        ],
+        "/api/segments/": [
+            {"name": "Young", "rules": {}},
+            {"name": "Young", "personas": [persona]},
+            {"name": "Young", "rules": {"field": "shoe_size", "op": "eq", "value": 1}},
+            {"name": "Young", "rules": {"purchase": {"product": "Tent", "within_days": 10**12}}},
+        ],
+        "/api/features/": [
+            {"name": "Wishlist"},
+            {"name": "Wishlist", "status": "someday"},
+            {"name": "Wishlist", "persona_tags": [{"persona": persona, "relevance": 3}]},
+            {"name": "Wishlist", "persona_tags": [{"persona": persona, "relevance": 9}]},
+        ],
+        "/api/customers/": [
+            {"external_id": "NEW-1"},
+            {"external_id": taken},
+            {"external_id": "NEW-1", "email": "not an email"},
+            {"external_id": "x" * 500},
+        ],
+        "/api/customers/import/": [
+            {"csv": "external_id\nIMP-1\n"},
+            {"csv": f"external_id\n{taken}\n"},
+            {"csv": "name\nno id column\n"},
+            {"csv": "external_id,age\nIMP-1,two hundred\n"},
+            {"kind": "nonsense", "csv": "external_id\nIMP-1\n"},
+            {},
+        ],
+        "/api/maps/": [
+            {"title": "New map"},
+            {"title": "New map", "personas": [persona]},
+            {"title": "New map", "personas": [nowhere]},
+            {"title": "New map", "template": "nonsense"},
+            {"title": ""},
+        ],
+    }
+
+
+def _share_link_bodies(r: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"map": str(r["map"])},
+        {"map": str(r["map"]), "expires_at": "not a date"},
+        {"map": str(r["map"]), "label": "x" * 5000},
+    ]
+
+
+def _answers(client: Any, url: str, bodies: list[dict[str, Any]]) -> set[tuple[int, bytes]]:
+    return {(response.status_code, response.content) for response in _posts(client, url, bodies)}
+
+
+def _posts(client: Any, url: str, bodies: list[dict[str, Any]]) -> list[Any]:
+    return [client.post(url, body, format="json") for body in bodies]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/personas/",
+        "/api/channels/",
+        "/api/segments/",
+        "/api/features/",
+        "/api/customers/",
+        "/api/customers/import/",
+        "/api/maps/",
+    ],
+)
+def test_an_outsider_gets_the_same_404_whatever_the_body(
+    world: World, client_as: Any, url: str
+) -> None:
+    r = records(world)
+    bodies = [{**body, "workspace": str(r["workspace"])} for body in _create_bodies(world, r)[url]]
+    # A workspace that does not exist at all answers exactly like one that is not theirs.
+    bodies += [{**bodies[0], "workspace": str(uuid.uuid4())}]
+    before = fingerprint()
+    answers = _answers(client_as("outsider"), url, bodies)
+    assert answers == {(404, b'{"code":"not_found","detail":"no such workspace"}')}
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/personas/",
+        "/api/channels/",
+        "/api/segments/",
+        "/api/features/",
+        "/api/customers/",
+        "/api/customers/import/",
+        "/api/maps/",
+    ],
+)
+def test_a_viewer_gets_the_same_403_whatever_the_body(
+    world: World, client_as: Any, url: str
+) -> None:
+    r = records(world)
+    bodies = [{**body, "workspace": str(r["workspace"])} for body in _create_bodies(world, r)[url]]
+    before = fingerprint()
+    answers = _answers(client_as("viewer"), url, bodies)
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 403
+    assert fingerprint() == before
+
+
+def test_share_link_creation_is_authorised_before_validation(world: World, client_as: Any) -> None:
+    r = records(world)
+    bodies = _share_link_bodies(r) + [{"map": str(uuid.uuid4())}]  # no such map at all
+    before = fingerprint()
+    assert _answers(client_as("outsider"), "/api/share-links/", bodies) == {
+        (404, b'{"code":"not_found","detail":"no such map"}')
+    }
+    viewer = _answers(client_as("viewer"), "/api/share-links/", _share_link_bodies(r))
+    assert {status for status, _ in viewer} == {403} and len(viewer) == 1
+    assert fingerprint() == before
+
+
+UPDATES = {
+    "personas": ("persona", [{"name": "Pat"}, {"tier": "tertiary"}, {"goals": "not a list"}]),
+    "channels": ("channel", [{"color": "#112233"}, {"kind": "teleport"}]),
+    "segments": (
+        "segment",
+        [{"name": "Older"}, {"rules": {"purchase": {"product": "X", "within_days": 10**12}}}],
+    ),
+    "features": ("feature", [{"status": "planned"}, {"status": "someday"}]),
+    "customers": ("customer", [{"name": "Ann"}, {"external_id": "TAKEN"}, {"age": -1}]),
+}
+
+
+@pytest.mark.parametrize("route", list(UPDATES))
+def test_updates_are_refused_the_same_way_whatever_the_body(
+    world: World, client_as: Any, route: str
+) -> None:
+    r = records(world)
+    CustomerFactory(workspace=world.acme.workspace, external_id="TAKEN")
+    key, bodies = UPDATES[route]
+    url = f"/api/{route}/{r[key]}/"
+    before = fingerprint()
+    outsider = {
+        (response.status_code, response.content)
+        for response in (client_as("outsider").patch(url, b, format="json") for b in bodies)
+    }
+    assert len(outsider) == 1 and next(iter(outsider))[0] == 404
+    viewer = {
+        (response.status_code, response.content)
+        for response in (client_as("viewer").patch(url, b, format="json") for b in bodies)
+    }
+    assert len(viewer) == 1 and next(iter(viewer))[0] == 403
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/personas/", lambda o: {"name": "Pat", "preferred_channels": [o.channel]}),
+        ("/api/segments/", lambda o: {"name": "Young", "personas": [o.persona]}),
+        (
+            "/api/features/",
+            lambda o: {"name": "Wishlist", "persona_tags": [{"persona": o.persona}]},
+        ),
+    ],
+)
+def test_references_resolve_only_within_the_callers_workspaces(
+    world: World, client_as: Any, url: str, body: Callable[[Any], dict[str, Any]]
+) -> None:
+    """A record of a workspace the caller cannot see answers exactly like no record at all;
+    one of another of the caller's workspaces is refused as not of the target workspace."""
+
+    @dataclass
+    class Ids:
+        channel: str
+        persona: str
+
+    workspace = str(world.acme.workspace.id)
+    foreign = Ids(str(world.other.channel.id), str(world.other.persona.id))
+    missing = Ids(str(uuid.uuid4()), str(uuid.uuid4()))
+    client = client_as("owner")
+    before = fingerprint()
+    answers = [
+        client.post(url, {**body(ids), "workspace": workspace}, format="json")
+        for ids in (foreign, missing)
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    first, second = (a.json()["errors"] for a in answers)
+    assert str(first).replace(foreign.channel, "?").replace(foreign.persona, "?") == str(
+        second
+    ).replace(missing.channel, "?").replace(missing.persona, "?")
+    # A member of both workspaces may see the record, but not use it in the other one.
+    assert fingerprint() == before
+    MembershipFactory(workspace=world.other.workspace, user=world.owner, role=Role.EDITOR)
+    before = fingerprint()
+    mixed = client.post(url, {**body(foreign), "workspace": workspace}, format="json")
+    assert mixed.status_code == 400
+    assert "not found in this workspace" in str(mixed.json()["errors"])
+    assert fingerprint() == before

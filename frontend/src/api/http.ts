@@ -11,6 +11,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The CSRF token Django set in its cookie, for requests built by hand (uploads). */
+export function csrfToken(): string | null {
+  return cookie('csrftoken');
+}
+
 function cookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
     const [key, ...rest] = part.trim().split('=');

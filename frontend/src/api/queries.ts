@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, fetchList } from './http';
-import type { Channel, Feature, MapSummary, MapTemplate, Persona, Segment } from './types';
+import type { Channel, Feature, Invitation, MapSummary, MapTemplate, Member, Persona, Segment } from './types';
 
 const ws = (workspace: string | undefined) => (workspace ? `?workspace=${workspace}` : '');
 
@@ -49,5 +49,22 @@ export function useChannels(workspace: string | undefined) {
     queryKey: ['channels', workspace],
     queryFn: () => fetchList<Channel>(`/api/channels/${ws(workspace)}`),
     enabled: Boolean(workspace),
+  });
+}
+
+export function useMembers(workspace: string | undefined) {
+  return useQuery({
+    queryKey: ['members', workspace],
+    queryFn: () => api<Member[]>(`/api/workspaces/${workspace}/members/`),
+    enabled: Boolean(workspace),
+  });
+}
+
+/** Only owners may list invitations; pass `enabled: false` for anyone else. */
+export function useInvitations(workspace: string | undefined, enabled = true) {
+  return useQuery({
+    queryKey: ['invitations', workspace],
+    queryFn: () => api<Invitation[]>(`/api/workspaces/${workspace}/invitations/`),
+    enabled: Boolean(workspace) && enabled,
   });
 }

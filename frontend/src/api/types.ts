@@ -126,3 +126,38 @@ export interface ShareLinkInfo {
   url?: string;
   expires_at: string | null;
 }
+
+export type Role = Membership['role'];
+
+/** A member of a workspace (`GET /api/workspaces/<id>/members/`). */
+export interface Member {
+  id: string;
+  user: string;
+  username: string;
+  role: Role;
+  created_at: string;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
+
+/** An invitation to join a workspace, as owners list it (never with its token). */
+export interface Invitation {
+  id: string;
+  role: Role;
+  email: string;
+  label: string;
+  status: InvitationStatus;
+  created_at: string;
+  expires_at: string;
+  accepted_by: string | null;
+  accepted_at: string | null;
+}
+
+/** The answer to creating an invitation: the token is shown this once. */
+export interface InvitationCreated extends Invitation {
+  token: string;
+  accept_url: string;
+}
+
+/** The membership an accepted invitation gave (`POST /api/invitations/<token>/accept/`). */
+export type InvitationJoined = Membership;

@@ -40,6 +40,7 @@ export function AppShell() {
           </NavLink>
           <NavLink to="/personas/">Personas</NavLink>
           <NavLink to="/features/">Features</NavLink>
+          <NavLink to="/team/">Team</NavLink>
         </nav>
         <div className="topbar-right">
           {me.memberships.length > 1 ? (

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import { api } from '../api/http';
 import type { Me, Membership } from '../api/types';
+import { clearAllLocalCopies } from '../sync/outbox';
 
 export function useMeQuery() {
   return useQuery({ queryKey: ['me'], queryFn: () => api<Me>('/api/auth/me/'), staleTime: 60_000 });
@@ -26,6 +27,10 @@ export function useLogout() {
   const client = useQueryClient();
   return async () => {
     await api('/api/auth/logout/', { method: 'POST' }).catch(() => undefined);
+    // The browser keeps copies of maps (and unsent edits) in IndexedDB; none may outlive the
+    // session on a shared machine.
+    await clearAllLocalCopies().catch(() => undefined);
+    localStorage.removeItem('journeymap.workspace');
     client.clear();
     window.location.assign('/login/');
   };

@@ -57,12 +57,13 @@ function AddLane() {
     );
   }
   return (
-    <div className="lane-kinds" role="menu" aria-label="Lane type" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+    // A group of plain buttons, not a menu: they are reached with Tab, and a menu would
+    // promise arrow-key navigation.
+    <div className="lane-kinds" role="group" aria-label="Lane type" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
       {LANE_KINDS.map((k, i) => (
         <button
           key={k.kind}
           type="button"
-          role="menuitem"
           autoFocus={i === 0}
           title={k.hint}
           onClick={() => {
@@ -152,31 +153,42 @@ export function BoardGrid() {
         },
       }}
     >
-      <div className="board-grid" style={gridStyle} role="grid" aria-label="Journey map" aria-rowcount={laneList.length + 1}>
-        <div className="corner" role="presentation">
-          <span>Stages →</span>
-          <span>Lanes ↓</span>
-        </div>
-        <SortableContext items={stageList.map((s) => `stage:${s.id}`)} strategy={horizontalListSortingStrategy}>
-          {stageList.map((stage, i) => (
-            <StageHeader key={stage.id} row={stage} index={i} count={stageList.length} />
-          ))}
-        </SortableContext>
-        {!board.readOnly && (
-          <div className="add-stage-cell">
-            <button type="button" className="add-stage" onClick={() => structure.addStage()}>
-              <Icon name="plus" size={14} /> Add stage
-            </button>
+      {/* A table, not a grid: people Tab between the cards and move them with Alt+arrows,
+          while screen readers' table commands name the stage and lane of every cell. Rows
+          are `display: contents`, so the CSS grid lays out their cells directly. */}
+      <div className="board-grid" style={gridStyle} role="table" aria-label="Journey map">
+        <div className="board-row" role="row">
+          <div className="corner" role="columnheader">
+            <span aria-hidden="true">Stages →</span>
+            <span aria-hidden="true">Lanes ↓</span>
+            <span className="sr-only">Lanes</span>
           </div>
-        )}
+          <SortableContext items={stageList.map((s) => `stage:${s.id}`)} strategy={horizontalListSortingStrategy}>
+            {stageList.map((stage, i) => (
+              <StageHeader key={stage.id} row={stage} index={i} count={stageList.length} />
+            ))}
+          </SortableContext>
+          {!board.readOnly && (
+            <div className="add-stage-cell" role="cell">
+              <button type="button" className="add-stage" onClick={() => structure.addStage()}>
+                <Icon name="plus" size={14} /> Add stage
+              </button>
+            </div>
+          )}
+        </div>
         <SortableContext items={laneList.map((l) => `lane:${l.id}`)} strategy={verticalListSortingStrategy}>
           {laneList.map((lane) => {
             const entity = entityForLane(String(lane.kind));
             return (
-              <div key={lane.id} className="lane-row" role="row" style={{ display: 'contents' }}>
+              <div key={lane.id} className="board-row lane-row" role="row">
                 <LaneHeader row={lane} />
                 {entity === null ? (
-                  <div className="emotion-cell" style={{ gridColumn: `span ${Math.max(stageList.length, 1)}` }}>
+                  <div
+                    className="emotion-cell"
+                    role="cell"
+                    aria-colspan={Math.max(stageList.length, 1)}
+                    style={{ gridColumn: `span ${Math.max(stageList.length, 1)}` }}
+                  >
                     <EmotionRow stageList={stageList} columnWidth={COLUMN_WIDTH} />
                   </div>
                 ) : (
@@ -192,14 +204,16 @@ export function BoardGrid() {
                     />
                   ))
                 )}
-                {!board.readOnly && <div className="filler" />}
+                {!board.readOnly && <div className="filler" role="cell" />}
               </div>
             );
           })}
         </SortableContext>
         {!board.readOnly && (
-          <div className="add-lane-cell">
-            <AddLane />
+          <div className="board-row" role="row">
+            <div className="add-lane-cell" role="cell">
+              <AddLane />
+            </div>
           </div>
         )}
       </div>

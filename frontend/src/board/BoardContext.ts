@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { MapState } from '../sync/state';
 import type { DirectoryChannel, DirectoryPersona, Op, PresenceFocus } from '../sync/types';
+import type { BoardHeat } from '../analysis/heat';
 import type { BoardItemEntity, Tallies } from './model';
 
 export interface Selection {
@@ -35,6 +36,8 @@ export interface BoardContextValue {
   requestFocus: (id: string | null) => void;
   announce: (message: string) => void;
   votesLeft: number;
+  /** Traffic and hotspots from the journey analysis, while "show on board" is on. */
+  heat: BoardHeat | null;
 }
 
 export const BoardContext = createContext<BoardContextValue | null>(null);

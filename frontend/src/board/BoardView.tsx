@@ -4,8 +4,13 @@ import type { MapState } from '../sync/state';
 import type { Op, Peer, PresenceFocus } from '../sync/types';
 import { BoardGrid } from './Board';
 import { BoardContext, type BoardContextValue, type PeerMark, type Selection } from './BoardContext';
+import { useAnalysis } from '../api/analysis';
+import { boardHeat } from '../analysis/heat';
+import { AnalysisPanel } from './AnalysisPanel';
 import { DetailPanel } from './DetailPanel';
+import { ImportEventsDialog } from './ImportEventsDialog';
 import { EditableText } from './EditableText';
+import { ExportMenu } from './ExportDialog';
 import { HistoryPanel } from './HistoryPanel';
 import { Icon } from './icons';
 import { tallies as countTallies } from './model';
@@ -70,11 +75,14 @@ export function BoardView({
   meId,
   readOnly,
   banner,
+  share,
 }: {
   handle: MapEngineHandle;
   meId: string | null;
   readOnly: boolean;
   banner?: ReactNode;
+  /** The share token of a read-only link view, for the API reads it makes. */
+  share?: string;
 }) {
   const { snapshot, engine, undo } = handle;
   const state = snapshot.view!;
@@ -82,8 +90,12 @@ export function BoardView({
   const [selected, setSelected] = useState<Selection | null>(null);
   const [editRequest, setEditRequest] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState<string | null>(null);
-  const [panel, setPanel] = useState<'history' | null>(null);
+  const [panel, setPanel] = useState<'history' | 'analysis' | null>(null);
   const [sharing, setSharing] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [analysisPersona, setAnalysisPersona] = useState<string | null>(null);
+  // null: the default, on once the map has observed transitions; then the person's choice.
+  const [heatChoice, setHeatChoice] = useState<boolean | null>(null);
   const [helping, setHelping] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const announceTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -119,6 +131,26 @@ export function BoardView({
     return marks;
   }, [snapshot.peers, meId, myClient]);
 
+  useEffect(() => setAnalysisPersona(persona), [persona]);
+  const observed = useMemo(
+    () => Object.values(state.items.transition).some((t) => Number(t.count) > 0),
+    [state.items.transition],
+  );
+  const showHeat = heatChoice ?? observed;
+  // A burst of edits (typing, dragging) asks for one analysis, not one per change.
+  const [analysisSeq, setAnalysisSeq] = useState(state.seq);
+  useEffect(() => {
+    const timer = setTimeout(() => setAnalysisSeq(state.seq), 600);
+    return () => clearTimeout(timer);
+  }, [state.seq]);
+  const analysis = useAnalysis(state.meta.id, {
+    persona: analysisPersona,
+    seq: analysisSeq,
+    enabled: panel === 'analysis' || showHeat,
+    share,
+  });
+  const heat = useMemo(() => (showHeat && analysis.data ? boardHeat(analysis.data) : null), [showHeat, analysis.data]);
+
   const tallies = useMemo(() => countTallies(state, meId), [state, meId]);
   const channels = useMemo(() => new Map(state.directory.channels.map((c) => [c.id, c])), [state.directory]);
   const personas = useMemo(() => new Map(state.directory.personas.map((p) => [p.id, p])), [state.directory]);
@@ -136,7 +168,11 @@ export function BoardView({
     persona,
     tallies,
     selected,
-    select: setSelected,
+    select: (selection: Selection | null) => {
+      // Details take the side from the analysis (history keeps it, as before).
+      if (selection && panel === 'analysis') setPanel(null);
+      setSelected(selection);
+    },
     channels,
     personas,
     editRequest,
@@ -145,10 +181,20 @@ export function BoardView({
     requestFocus: setFocusRequest,
     announce,
     votesLeft: Math.max(0, state.meta.votes_per_user - tallies.myVoteCount),
+    heat,
   };
 
   const side = panel === 'history' ? (
     <HistoryPanel mapId={state.meta.id} onClose={() => setPanel(null)} />
+  ) : panel === 'analysis' ? (
+    <AnalysisPanel
+      query={analysis}
+      persona={analysisPersona}
+      onPersona={setAnalysisPersona}
+      showOnBoard={showHeat}
+      onShowOnBoard={setHeatChoice}
+      onClose={() => setPanel(null)}
+    />
   ) : selected ? (
     <DetailPanel />
   ) : null;
@@ -205,10 +251,36 @@ export function BoardView({
             )}
             <PresenceBar peers={snapshot.peers} meId={meId} myClient={myClient} />
             <StatusPill status={snapshot.status} pending={snapshot.pendingCount} fatal={snapshot.fatal} />
+            <button
+              type="button"
+              className={`icon-btn ${panel === 'analysis' ? 'on' : ''}`}
+              aria-label="Analysis"
+              aria-pressed={panel === 'analysis'}
+              title="Journey analysis"
+              onClick={() => {
+                setSelected(null);
+                setPanel(panel === 'analysis' ? null : 'analysis');
+              }}
+            >
+              <Icon name="analysis" size={17} />
+            </button>
+            {!share && (
+              <ExportMenu
+                mapId={state.meta.id}
+                title={state.meta.title}
+                personas={state.directory.personas.filter((p) => state.meta.personas.includes(p.id))}
+              />
+            )}
             {!readOnly && (
               <>
+                <button type="button" className="icon-btn" aria-label="Import events" title="Import an event log" onClick={() => setImporting(true)}>
+                  <Icon name="upload" size={17} />
+                </button>
                 <Link to={`/maps/${state.meta.id}/graph/`} className="icon-btn" aria-label="Journey graph" title="Journey graph">
                   <Icon name="graph" size={17} />
+                </Link>
+                <Link to={`/maps/${state.meta.id}/content/`} className="icon-btn" aria-label="Content by channel" title="Content × channel matrix">
+                  <Icon name="matrix" size={17} />
                 </Link>
                 <button type="button" className="icon-btn" aria-label="Keyboard shortcuts" title="Keyboard shortcuts" onClick={() => setHelping(true)}>
                   <span aria-hidden="true" className="kbd-icon">?</span>
@@ -250,6 +322,7 @@ export function BoardView({
         </div>
         {sharing && <ShareDialog mapId={state.meta.id} onClose={() => setSharing(false)} />}
         {helping && <ShortcutsDialog onClose={() => setHelping(false)} />}
+        {importing && <ImportEventsDialog onClose={() => setImporting(false)} />}
       </div>
     </BoardContext.Provider>
   );

@@ -60,8 +60,7 @@ export function Cell({
       className={`cell cell-${laneKind} ${isOver ? 'drop-over' : ''}`}
       data-stage={stageId}
       data-lane={laneId}
-      aria-label={`${laneName} in ${stageName}`}
-      role="list"
+      role="cell"
     >
       <SortableContext items={items.map((r) => `item:${entity}:${r.id}`)} strategy={verticalListSortingStrategy}>
         {items.map((row) => (

@@ -4,7 +4,7 @@ import { useItemActions } from './actions';
 import { useBoard } from './BoardContext';
 import { Avatar } from './Presence';
 import { EditableText } from './EditableText';
-import { CHANNEL_COLORS, Icon } from './icons';
+import { CHANNEL_COLORS, Icon, readableOn } from './icons';
 import { Face } from './Face';
 import { CONTENT_TYPE_LABEL, SEVERITY_COLORS } from './ItemCard';
 import { ENTITY_NOUN, newId, type BoardItemEntity } from './model';
@@ -279,7 +279,7 @@ export function DetailPanel() {
         </button>
       </div>
       {channel && (
-        <div className="detail-channel" style={{ color: channel.color || CHANNEL_COLORS[channel.kind] }}>
+        <div className="detail-channel" style={{ color: readableOn(channel.color || CHANNEL_COLORS[channel.kind] || '#64748b') }}>
           <Icon name={channel.kind} size={16} /> {channel.name}
         </div>
       )}

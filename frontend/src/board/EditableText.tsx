@@ -116,7 +116,8 @@ export function EditableText({
       className={`editable ${className} ${value ? '' : 'placeholder'} ${board.readOnly ? 'readonly' : ''}`}
       tabIndex={board.readOnly || !focusable ? undefined : 0}
       role={board.readOnly || !focusable ? undefined : 'button'}
-      aria-label={board.readOnly || !focusable ? undefined : `${label}: ${value || 'empty'}. Press Enter to edit`}
+      // The name holds what is shown (the value or the placeholder): voice control users say that.
+      aria-label={board.readOnly || !focusable ? undefined : `${label}: ${value || placeholder || 'empty'}. Press Enter to edit`}
       onDoubleClick={(e) => {
         e.stopPropagation();
         begin();

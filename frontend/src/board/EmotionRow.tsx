@@ -2,7 +2,10 @@ import { useState, type KeyboardEvent } from 'react';
 import type { Row } from '../sync/types';
 import { useBoard } from './BoardContext';
 import { Face, scoreLabel } from './Face';
+import { Icon } from './icons';
 import { curvePersonas, newId } from './model';
+import { DISAGREEMENT_TEXT, disagreements, type Disagreement } from '../analysis/flags';
+import { formatCount, formatPct } from '../analysis/format';
 
 export const ROW_HEIGHT = 168;
 const PAD = 22;
@@ -95,7 +98,27 @@ export function EmotionRow({ stageList, columnWidth }: { stageList: Row[]; colum
   }
 
   const cx = (index: number) => index * columnWidth + columnWidth / 2;
+  const heat = board.heat;
+  // The stage's feeling: the mean over the curves drawn, explicit points or derived ones.
+  const feelings = new Map<string, number[]>();
+  for (const persona of shown) {
+    for (const point of pointsFor(persona)) {
+      feelings.set(point.stage.id, [...(feelings.get(point.stage.id) ?? []), point.score]);
+    }
+  }
+  const readings = stageList.map((stage) => {
+    const scores = feelings.get(stage.id);
+    const flow = heat?.stages.get(stage.id);
+    return {
+      stage: stage.id,
+      emotion: scores?.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+      lostPct: flow?.lostPct ?? 0,
+      inflow: flow?.inflow ?? 0,
+    };
+  });
+  const flags: Map<string, Disagreement> = heat ? disagreements(readings, heat.observed) : new Map();
   return (
+    <>
     <div className="emotion-row" style={{ width, height: ROW_HEIGHT }} role="group" aria-label="Emotion curve">
       <svg width={width} height={ROW_HEIGHT} className="emotion-svg" aria-hidden="true">
         <rect x={0} y={yFor(3)} width={width} height={yFor(0) - yFor(3)} className="band-good" />
@@ -207,5 +230,38 @@ export function EmotionRow({ stageList, columnWidth }: { stageList: Row[]; colum
         <div className="emotion-empty">Add personas to this map to draw their emotion curves.</div>
       )}
     </div>
+    {heat && (
+      <div className="dropoff-strip" style={{ width }} role="list" aria-label="Measured drop-off by stage" data-testid="dropoff-strip">
+        {stageList.map((stage, index) => {
+          const flow = heat.stages.get(stage.id);
+          const flag = flags.get(stage.id);
+          const pct = flow?.lostPct ?? 0;
+          return (
+            <div
+              key={stage.id}
+              role="listitem"
+              className={`dropoff-col ${flag ? 'disagrees' : ''}`}
+              style={{ left: index * columnWidth, width: columnWidth }}
+              title={flag ? `${DISAGREEMENT_TEXT[flag]}: the emotion curve and the measured drop-off disagree` : undefined}
+            >
+              <span className="dropoff-track" aria-hidden="true">
+                <i style={{ width: `${Math.min(100, pct)}%` }} />
+              </span>
+              <span className="dropoff-label">
+                <span className="sr-only">{String(stage.name)}: </span>
+                {flow ? `${formatPct(pct)} lost of ${formatCount(flow.inflow)}` : 'no traffic'}
+                {!heat.observed && ' (implied)'}
+              </span>
+              {flag && (
+                <span className="disagree-flag" data-testid="disagree-flag">
+                  <Icon name="friction" size={11} /> {DISAGREEMENT_TEXT[flag]}
+                </span>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    )}
+    </>
   );
 }

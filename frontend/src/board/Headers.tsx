@@ -5,7 +5,7 @@ import type { Row } from '../sync/types';
 import { useStructureActions } from './actions';
 import { useBoard } from './BoardContext';
 import { EditableText } from './EditableText';
-import { Icon } from './icons';
+import { Icon, inkOn } from './icons';
 import { laneLabel, lanes, stages } from './model';
 
 function useKeyboardReorder(entity: 'stage' | 'lane', row: Row) {
@@ -93,7 +93,11 @@ export function StageHeader({ row, index, count }: { row: Row; index: number; co
       data-id={row.id}
       role="columnheader"
     >
-      {peer && <span className="peer-tag" style={{ background: peer.color }}>{peer.name}</span>}
+      {peer && (
+        <span className="peer-tag" style={{ background: peer.color, color: inkOn(peer.color) }}>
+          {peer.name}
+        </span>
+      )}
       <span className="stage-index" aria-hidden="true">
         {index + 1}
       </span>

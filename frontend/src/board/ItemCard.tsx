@@ -4,13 +4,15 @@ import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react
 import type { Row } from '../sync/types';
 import { useBoard } from './BoardContext';
 import { EditableText } from './EditableText';
-import { CHANNEL_COLORS, Icon } from './icons';
+import { CHANNEL_COLORS, Icon, inkOn, readableOn } from './icons';
 import { ENTITY_NOUN, type BoardItemEntity } from './model';
 import { useItemActions } from './actions';
 import { Face, scoreLabel } from './Face';
+import { formatCount, formatPct } from '../analysis/format';
 
 export const SEVERITY_COLORS = ['', '#fde68a', '#fcd34d', '#fb923c', '#f87171', '#dc2626'];
-const SEVERITY_TEXT = ['', '#78350f', '#78350f', '#7c2d12', '#7f1d1d', '#ffffff'];
+// Each at 4.5:1 or more on its heat colour (WCAG AA), descriptions included.
+const SEVERITY_TEXT = ['', '#78350f', '#78350f', '#431407', '#450a0a', '#ffffff'];
 
 export const CONTENT_TYPE_LABEL: Record<string, string> = {
   article: 'Article',
@@ -48,6 +50,9 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
   const votes = board.tallies.votes.get(row.id) ?? 0;
   const myVotes = board.tallies.myVotes.get(row.id)?.length ?? 0;
   const comments = board.tallies.comments.get(row.id) ?? 0;
+  const traffic = entity === 'touchpoint' ? board.heat?.touchpoints.get(row.id) : undefined;
+  const hotspot = entity === 'friction' ? board.heat?.hotspots.get(row.id) : undefined;
+  const critical = entity === 'touchpoint' && board.heat?.critical.has(row.id);
 
   let accent: string | undefined;
   let heat: CSSProperties = {};
@@ -138,23 +143,29 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
         peer ? 'peer-editing' : '',
         flashedBy !== undefined ? 'flash' : '',
         accent ? 'has-accent' : '',
+        hotspot ? `hotspot hot-${hotspot.level}` : '',
+        critical ? 'on-critical' : '',
       ].join(' ')}
       style={style}
       onKeyDown={onKeyDown}
       onClick={() => board.select({ entity, id: row.id })}
     >
-      {peer && <span className="peer-tag" style={{ background: peer.color }}>{peer.name}</span>}
+      {peer && (
+        <span className="peer-tag" style={{ background: peer.color, color: inkOn(peer.color) }}>
+          {peer.name}
+        </span>
+      )}
       <div className="item-top">
         {entity === 'touchpoint' && (
           <span className="channel-badge" style={{ color: accent }} title={channel?.name ?? 'No channel'}>
             <Icon name={channel?.kind ?? 'other'} size={14} />
-            <span>{channel?.name ?? 'Channel'}</span>
+            <span style={{ color: accent && readableOn(accent) }}>{channel?.name ?? 'Channel'}</span>
           </span>
         )}
         {entity === 'content' && (
           <span className="channel-badge" style={{ color: accent }}>
             <Icon name="content" size={14} />
-            <span>{CONTENT_TYPE_LABEL[String(row.content_type)] ?? 'Content'}</span>
+            <span style={{ color: accent && readableOn(accent) }}>{CONTENT_TYPE_LABEL[String(row.content_type)] ?? 'Content'}</span>
           </span>
         )}
         {entity === 'friction' && (
@@ -162,8 +173,13 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
             <Icon name="friction" size={13} /> S{String(row.severity ?? 3)}
           </span>
         )}
+        {hotspot && (
+          <span className="hot-badge" title={`Friction hotspot: severity × ${formatCount(hotspot.traffic)} customers = ${formatCount(hotspot.score)}`}>
+            Hotspot #{hotspot.rank}
+          </span>
+        )}
         {persona && (
-          <span className="persona-dot" style={{ background: persona.color }} title={persona.name}>
+          <span className="persona-dot" style={{ background: persona.color, color: inkOn(persona.color) }} title={persona.name}>
             {persona.name.slice(0, 1)}
           </span>
         )}
@@ -186,6 +202,19 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
         />
       </div>
       {row.description ? <p className="item-desc">{String(row.description)}</p> : null}
+      {traffic && (
+        <div
+          className={`traffic ${traffic.lostPct >= 30 ? 'traffic-high' : ''}`}
+          data-testid="touchpoint-traffic"
+          title={`${formatCount(traffic.inflow)} customers reached this step; ${formatCount(traffic.lost)} (${formatPct(traffic.lostPct)}) went no further${critical ? '. On the critical path' : ''}`}
+        >
+          <span className="traffic-bar" aria-hidden="true">
+            <i style={{ width: `${Math.max(4, Math.round(traffic.level * 100))}%` }} />
+          </span>
+          <span className="traffic-in">{formatCount(traffic.inflow)} in</span>
+          {traffic.lostPct > 0 && <span className="traffic-lost">{formatPct(traffic.lostPct)} drop off</span>}
+        </div>
+      )}
       <div className="item-foot">
         {entity === 'touchpoint' && (
           <span className="emotion-face" title={`Feeling ${scoreLabel(Number(row.emotion ?? 0))}`}>

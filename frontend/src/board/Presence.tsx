@@ -1,4 +1,5 @@
 import type { Peer } from '../sync/types';
+import { inkOn } from './icons';
 
 export function initials(name: string): string {
   const parts = name
@@ -25,7 +26,7 @@ export function Avatar({
     <span
       className="avatar"
       title={title ?? name}
-      style={{ width: size, height: size, background: color, fontSize: Math.max(10, size * 0.4) }}
+      style={{ width: size, height: size, background: color, color: inkOn(color), fontSize: Math.max(10, size * 0.4) }}
       aria-label={title ?? name}
       role="img"
     >

@@ -126,6 +126,20 @@ const PATHS: Record<string, ReactNode> = {
     </>
   ),
   close: <path d="M6 6l12 12M18 6 6 18" />,
+  analysis: <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />,
+  upload: (
+    <>
+      <path d="M4 16v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
+      <path d="m16 8-4-4-4 4M12 4v12" />
+    </>
+  ),
+  check: <path d="m5 12 5 5L20 7" />,
+  matrix: (
+    <>
+      <rect x="3" y="3" width="18" height="18" rx="2" />
+      <path d="M3 9h18M3 15h18M9 3v18M15 3v18" />
+    </>
+  ),
   vote: <circle cx="12" cy="12" r="5" fill="currentColor" />,
   link: <path d="M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1" />,
   back: <path d="M15 5l-7 7 7 7" />,
@@ -175,3 +189,53 @@ export const CHANNEL_COLORS: Record<string, string> = {
   mail: '#a16207',
   other: '#64748b',
 };
+
+/** The channels (0–255) of a #rgb or #rrggbb colour; null for anything else. */
+function channels(color: string): [number, number, number] | null {
+  const hex = color.trim().replace(/^#/, '');
+  const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+  if (!/^[0-9a-f]{6}$/i.test(full)) return null;
+  return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+/** Relative luminance, as WCAG 2 defines it for contrast. */
+function luminance([r, g, b]: [number, number, number]): number {
+  const linear = (c: number) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+function contrast(a: number, b: number): number {
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+
+const INK = '#0f172a';
+const INK_LUMINANCE = luminance(channels(INK)!);
+
+/** Dark or white text, whichever reads better on a user-chosen background colour. */
+export function inkOn(background: string): string {
+  const bg = channels(background);
+  if (!bg) return '#ffffff';
+  const l = luminance(bg);
+  return contrast(l, INK_LUMINANCE) >= contrast(l, 1) ? INK : '#ffffff';
+}
+
+/**
+ * A user-chosen colour darkened only as far as text in it needs to pass WCAG AA (4.5:1,
+ * with a little margin) on a light `background`, so an amber channel's label still looks amber.
+ */
+export function readableOn(color: string, background = '#ffffff'): string {
+  const fg = channels(color);
+  const bg = channels(background);
+  if (!fg || !bg) return color;
+  const target = luminance(bg);
+  for (let keep = 1; keep > 0; keep -= 0.04) {
+    const shade = fg.map((c) => Math.round(c * keep)) as [number, number, number];
+    if (contrast(luminance(shade), target) >= 4.6) {
+      return `#${shade.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+    }
+  }
+  return INK;
+}

@@ -66,6 +66,9 @@ export function LoginPage() {
             <span>Journeymap</span>
           </div>
           <h1 id="login-title">Sign in</h1>
+          {safeNext(params.get('next')).startsWith('/invitations/') && (
+            <p className="muted login-note">Sign in to join the workspace you were invited to.</p>
+          )}
           <label className="field">
             <span>Username</span>
             <input

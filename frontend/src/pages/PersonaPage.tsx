@@ -1,6 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { downloadExport, exportFilename, personaSheetPath } from '../api/exports';
 import { api, ApiError } from '../api/http';
+import { DownloadIcon } from '../board/ExportDialog';
 import { useChannels } from '../api/queries';
 import type { Persona } from '../api/types';
 import { NotFoundPage } from './NotFoundPage';
@@ -23,6 +26,40 @@ function List({ title, items, tone }: { title: string; items: string[]; tone?: s
 function formatDate(iso: string | null): string {
   if (!iso) return 'never';
   return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** The persona as a one-page PDF sheet, fetched so a refusal can be said next to the button. */
+function PersonaSheetButton({ id, name }: { id: string; name: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="persona-sheet">
+      {error && (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      )}
+      <button
+        type="button"
+        className="btn btn-sm"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await downloadExport(personaSheetPath(id), exportFilename(name, 'pdf', 'persona'));
+          } catch (caught) {
+            setError(caught instanceof Error ? caught.message : 'The export failed.');
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <DownloadIcon />
+        {busy ? 'Preparing the sheet…' : 'Persona sheet (PDF)'}
+      </button>
+    </div>
+  );
 }
 
 export function PersonaPage() {
@@ -49,9 +86,12 @@ export function PersonaPage() {
   const empathy = p.empathy_map ?? { says: [], thinks: [], does: [], feels: [] };
   return (
     <div className="page persona-page">
-      <nav className="crumbs" aria-label="Breadcrumb">
-        <Link to="/personas/">Personas</Link> / <span>{p.name}</span>
-      </nav>
+      <div className="persona-topline">
+        <nav className="crumbs" aria-label="Breadcrumb">
+          <Link to="/personas/">Personas</Link> / <span>{p.name}</span>
+        </nav>
+        <PersonaSheetButton id={p.id} name={p.name} />
+      </div>
       {p.is_stale && (
         <div className="banner banner-warn" role="status">
           <strong>Review overdue.</strong>{' '}

@@ -1,10 +1,11 @@
+import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SyncEngine, type Notice } from './engine';
+import { RELOAD_MESSAGE, SyncEngine, type Notice } from './engine';
 import { backoffDelay } from './link';
-import { MemoryOutbox } from './outbox';
+import { IndexedDbOutbox, MemoryOutbox, type OutboxStore } from './outbox';
 import { ordered, toDocument } from './state';
 import { FakeServer, emptyDocument, type FakeSocket } from './testing/fakeServer';
-import type { MapDocument, Op } from './types';
+import { PROTOCOL_VERSION, type MapDocument, type Op } from './types';
 
 let counter = 0;
 const newId = () => `id-${++counter}`;
@@ -20,8 +21,14 @@ function seeded(): MapDocument {
   return doc;
 }
 
-function engineFor(server: FakeServer, user: string, outbox = new MemoryOutbox()) {
+function engineFor(
+  server: FakeServer,
+  user: string,
+  outbox: OutboxStore = new MemoryOutbox(),
+  extra: { protocol?: number } = {},
+) {
   return new SyncEngine({
+    ...extra,
     mapId: 'map-1',
     url: 'ws://test/ws/maps/map-1/',
     socketFactory: server.factory(user),
@@ -71,7 +78,7 @@ describe('SyncEngine', () => {
     const engine = engineFor(server, 'ann');
     await engine.start();
     await settle();
-    expect(lastSocket(server, 'ann').sent[0]).toEqual({ type: 'hello', last_seq: null });
+    expect(lastSocket(server, 'ann').sent[0]).toEqual({ type: 'hello', last_seq: null, protocol: PROTOCOL_VERSION });
     expect(engine.getSnapshot().status).toBe('online');
     expect(viewDoc(engine)).toEqual(serverDoc(server));
   });
@@ -132,7 +139,7 @@ describe('SyncEngine', () => {
     annSocket.dropTypes.clear();
     bob.submit([update('c1', { description: 'three' })]);
     await settle();
-    expect(annSocket.sent).toContainEqual({ type: 'hello', last_seq: 0 });
+    expect(annSocket.sent).toContainEqual({ type: 'hello', last_seq: 0, protocol: PROTOCOL_VERSION });
     expect(ann.getSnapshot().server!.seq).toBe(3);
     expect(viewDoc(ann)).toEqual(serverDoc(server));
   });
@@ -302,6 +309,112 @@ describe('SyncEngine', () => {
       expect(engine.getSnapshot().pendingCount).toBe(0);
       expect(viewDoc(engine)).toEqual(serverDoc(server));
     }
+  });
+});
+
+describe('protocol version', () => {
+  const hellos = (server: FakeServer, user: string) =>
+    server.allSockets
+      .filter((s) => s.user === user)
+      .flatMap((s) => s.sent)
+      .filter((m) => m.type === 'hello');
+
+  it('announces the generated protocol version in every hello', async () => {
+    expect(Number.isInteger(PROTOCOL_VERSION)).toBe(true);
+    const server = new FakeServer(seeded());
+    const ann = engineFor(server, 'ann');
+    await ann.start();
+    await settle();
+    lastSocket(server, 'ann').drop();
+    await settle(200);
+    expect(ann.getSnapshot().status).toBe('online');
+    const sent = hellos(server, 'ann');
+    expect(sent).toHaveLength(2);
+    for (const hello of sent) expect(hello).toMatchObject({ type: 'hello', protocol: PROTOCOL_VERSION });
+  });
+
+  it('stops reconnecting and reports reload_required when the server is newer', async () => {
+    const server = new FakeServer(seeded());
+    const ann = engineFor(server, 'ann');
+    const notices: Notice[] = [];
+    ann.onNotice((n) => notices.push(n));
+    await ann.start();
+    await settle();
+    server.protocol = PROTOCOL_VERSION + 1; // the server is upgraded…
+    lastSocket(server, 'ann').drop(1012); // …and restarts
+    await settle(200);
+    const snapshot = ann.getSnapshot();
+    expect(snapshot.status).toBe('reload_required');
+    expect(snapshot.reloadRequired).toEqual({ detail: expect.any(String), protocol: PROTOCOL_VERSION + 1 });
+    expect(snapshot.fatal).toBe(RELOAD_MESSAGE);
+    expect(notices).toContainEqual({ kind: 'reload_required', detail: expect.any(String), protocol: PROTOCOL_VERSION + 1 });
+    const sockets = server.allSockets.length;
+    ann.reconnectNow(); // the browser says the network is back: still no point
+    await settle(60_000);
+    expect(server.allSockets.length).toBe(sockets);
+    expect(ann.getSnapshot().status).toBe('reload_required');
+  });
+
+  it('takes a bare close with 4426 (the error frame lost) the same way', async () => {
+    const server = new FakeServer(seeded());
+    const ann = engineFor(server, 'ann');
+    await ann.start();
+    await settle();
+    lastSocket(server, 'ann').drop(4426);
+    const sockets = server.allSockets.length;
+    await settle(60_000);
+    expect(server.allSockets.length).toBe(sockets);
+    expect(ann.getSnapshot().status).toBe('reload_required');
+    expect(ann.getSnapshot().reloadRequired).toEqual({ detail: expect.any(String), protocol: null });
+    expect(ann.getSnapshot().fatal).toBe(RELOAD_MESSAGE);
+  });
+
+  it('keeps edits queued offline in the outbox, and the reloaded page sends them', async () => {
+    // Real IndexedDB semantics (fake-indexeddb), which schedules with setImmediate.
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const server = new FakeServer(seeded());
+    // The page was loaded before a deploy: its bundle speaks the previous protocol.
+    const before = engineFor(server, 'ann', new IndexedDbOutbox('ann'), { protocol: PROTOCOL_VERSION - 1 });
+    await before.start();
+    await settle(500); // online; the base state is saved
+    expect(before.getSnapshot().status).toBe('online');
+    server.goOffline();
+    await settle();
+    const first = before.submit([update('c1', { title: 'written on the train' })]);
+    const second = before.submit([
+      { action: 'create', entity: 'card', id: 'c7', fields: { stage: 's1', lane: 'l1', title: 'new card', order_key: 'a3' } },
+    ]);
+    server.protocol = PROTOCOL_VERSION; // deployed meanwhile
+    server.online = true;
+    await settle(2000); // it reconnects and is told to reload
+    expect(before.getSnapshot().status).toBe('reload_required');
+    expect(before.getSnapshot().pendingCount).toBe(2);
+    before.submit([update('c1', { description: 'typed before reloading' })]); // still queued
+    await before.flushed();
+    expect(server.log).toHaveLength(0);
+    const saved = await new IndexedDbOutbox('ann').load('map-1');
+    expect(saved.pending.map((b) => b.op_id)).toEqual([first, second, expect.any(String)]);
+    before.stop(); // the reload
+
+    const reloaded = engineFor(server, 'ann', new IndexedDbOutbox('ann'));
+    const acked: string[] = [];
+    const sockets = server.allSockets.length;
+    await reloaded.start();
+    await settle();
+    const socket = server.allSockets[sockets]!;
+    expect(socket.sent[0]).toMatchObject({ type: 'hello', protocol: PROTOCOL_VERSION });
+    await settle(2000);
+    for (const m of socket.sent) if (m.type === 'ops') acked.push(m.op_id);
+    expect(acked).toEqual(saved.pending.map((b) => b.op_id));
+    expect(server.log.map((p) => p.op_id)).toEqual(acked);
+    expect(reloaded.getSnapshot().status).toBe('online');
+    expect(reloaded.getSnapshot().pendingCount).toBe(0);
+    expect(server.state.items.card.c1).toMatchObject({ title: 'written on the train', description: 'typed before reloading' });
+    expect(server.state.items.card.c7!.title).toBe('new card');
+    await reloaded.flushed();
+    expect((await new IndexedDbOutbox('ann').load('map-1')).pending).toEqual([]);
+    reloaded.stop();
   });
 });
 

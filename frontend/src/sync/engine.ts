@@ -11,19 +11,33 @@
  * Batches are resent with the same op_id after a reconnect; the server's (map, op_id)
  * uniqueness makes that harmless.
  */
-import { Link, type LinkEvents } from './link';
+import { Link, RELOAD_REQUIRED_CODE, type LinkEvents } from './link';
 import { OutboxWriter, type PendingBatch } from './outbox';
 import { applyOps, fromDocument, toDocument, type MapState } from './state';
-import type { ClientMessage, Op, Patch, Peer, PresenceFocus, ServerMessage, You } from './types';
+import {
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type Op,
+  type Patch,
+  type Peer,
+  type PresenceFocus,
+  type ServerMessage,
+  type You,
+} from './types';
 import type {
   ConnectionStatus,
   EngineOptions,
   EngineSnapshot,
   Notice,
+  ReloadRequired,
   SocketLike,
 } from './engineTypes';
 
-export type { ConnectionStatus, EngineOptions, EngineSnapshot, Notice, SocketLike };
+export type { ConnectionStatus, EngineOptions, EngineSnapshot, Notice, ReloadRequired, SocketLike };
+
+/** What `fatal` says once the server asked for a reload. */
+export const RELOAD_MESSAGE =
+  'A new version of Journeymap is out: reload the page to keep editing. Unsent edits are kept.';
 
 export class SyncEngine {
   private readonly opts: Required<
@@ -36,6 +50,7 @@ export class SyncEngine {
   private status: ConnectionStatus = 'loading';
   private fatal: string | null = null;
   private you: You | null = null;
+  private reloadRequired: ReloadRequired | null = null;
   private synced = false; // the server answered our hello on this socket
   private awaitingSync = false; // a hello is in flight
   private sentOnSocket = new Set<string>();
@@ -58,6 +73,7 @@ export class SyncEngine {
       heartbeatMs: 15_000,
       ackGraceMs: 1_500,
       saveBaseDelayMs: 400,
+      protocol: PROTOCOL_VERSION,
       ...options,
       readOnly: options.readOnly ?? false,
     };
@@ -141,7 +157,7 @@ export class SyncEngine {
 
   /** Reconnect now (the browser says the network is back), skipping the backoff wait. */
   reconnectNow(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.reloadRequired) return;
     if (this.link.isOpen && (this.synced || this.awaitingSync)) return;
     this.link.reconnectNow();
   }
@@ -167,7 +183,11 @@ export class SyncEngine {
         this.awaitingSync = false;
         this.setStatus('offline');
       },
-      refused: (reason) => {
+      refused: (reason, code) => {
+        if (code === RELOAD_REQUIRED_CODE) {
+          this.requireReload(reason, null);
+          return;
+        }
         this.fatal = reason;
         this.synced = false;
         this.awaitingSync = false;
@@ -181,7 +201,26 @@ export class SyncEngine {
     this.awaitingSync = true;
     if (this.status !== 'online') this.setStatus('syncing');
     const lastSeq = forceSnapshot || !this.server ? null : this.server.seq;
-    this.send({ type: 'hello', last_seq: lastSeq });
+    this.send({ type: 'hello', last_seq: lastSeq, protocol: this.opts.protocol });
+  }
+
+  /**
+   * The server speaks a newer protocol: stop connecting for good and say so. Nothing is
+   * dropped: pending batches stay in the outbox (and edits made from now on are queued there
+   * too), so the reloaded page sends them.
+   */
+  private requireReload(detail: string, protocol: number | null): void {
+    if (this.reloadRequired) return;
+    this.reloadRequired = { detail, protocol };
+    this.fatal = RELOAD_MESSAGE;
+    this.synced = false;
+    this.awaitingSync = false;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    this.link.stop();
+    this.status = 'reload_required';
+    this.emit();
+    this.notify({ kind: 'reload_required', detail, protocol });
   }
 
   private send(message: ClientMessage): boolean {
@@ -285,6 +324,10 @@ export class SyncEngine {
         this.changed();
         return;
       case 'error':
+        if (message.code === 'reload_required') {
+          this.requireReload(message.detail, message.protocol ?? null);
+          return;
+        }
         this.notify({ kind: 'error', code: message.code, detail: message.detail });
         return;
       case 'pong':
@@ -352,7 +395,7 @@ export class SyncEngine {
   }
 
   private setStatus(status: ConnectionStatus): void {
-    if (this.status === status) return;
+    if (this.status === status || this.reloadRequired) return;
     this.status = status;
     this.emit();
   }
@@ -372,6 +415,7 @@ export class SyncEngine {
       readOnly: this.opts.readOnly,
       fatal: this.fatal,
       you: this.you,
+      reloadRequired: this.reloadRequired,
     };
   }
 

@@ -3,7 +3,17 @@ import type { OutboxStore } from './outbox';
 import type { MapState } from './state';
 import type { MapDocument, Op, Patch, Peer, You } from './types';
 
-export type ConnectionStatus = 'loading' | 'connecting' | 'syncing' | 'online' | 'offline';
+/**
+ * `reload_required`: the server speaks a newer protocol than this page; the engine no longer
+ * connects (unsent edits stay in the outbox and go out from the reloaded page).
+ */
+export type ConnectionStatus =
+  | 'loading'
+  | 'connecting'
+  | 'syncing'
+  | 'online'
+  | 'offline'
+  | 'reload_required';
 
 /** What the engine needs of a WebSocket (the browser's satisfies it). */
 export interface SocketLike {
@@ -19,6 +29,7 @@ export interface SocketLike {
 export type Notice =
   | { kind: 'reject'; op_id: string; code: string; detail: string; ops: Op[] }
   | { kind: 'error'; code: string; detail: string }
+  | { kind: 'reload_required'; detail: string; protocol: number | null }
   | { kind: 'remote'; patch: Patch };
 
 export interface EngineOptions {
@@ -37,6 +48,16 @@ export interface EngineOptions {
   /** How long an acked batch may wait for its patch before the engine asks to catch up. */
   ackGraceMs?: number;
   saveBaseDelayMs?: number;
+  /** The protocol version announced in `hello` (default: the generated PROTOCOL_VERSION). */
+  protocol?: number;
+}
+
+/** The server refused this page's protocol version (`error` `reload_required`, close 4426). */
+export interface ReloadRequired {
+  /** What the server said, or the close reason. */
+  detail: string;
+  /** The version the server speaks, when it said so. */
+  protocol: number | null;
 }
 
 export interface EngineSnapshot {
@@ -50,4 +71,6 @@ export interface EngineSnapshot {
   fatal: string | null;
   /** This connection as the server knows it (client_id, role, user, colour). */
   you: You | null;
+  /** Set (with status `reload_required` and `fatal`) when only a page reload can reconnect. */
+  reloadRequired: ReloadRequired | null;
 }

@@ -6,11 +6,16 @@ import type { SocketLike } from './engineTypes';
 import type { ClientMessage, ServerMessage } from './types';
 
 const OPEN = 1;
-// Close codes after which retrying is pointless (access revoked, map deleted, signed out).
+/** The server no longer speaks this page's protocol version: only a reload helps. */
+export const RELOAD_REQUIRED_CODE = 4426;
+
+// Close codes after which retrying is pointless (access revoked, map deleted, signed out,
+// the page is out of date).
 const FINAL_CODES: Record<number, string> = {
   4401: 'Please sign in again.',
   4403: 'You no longer have access to this map.',
   4404: 'This map was deleted.',
+  [RELOAD_REQUIRED_CODE]: 'This page is out of date: reload it to keep editing.',
 };
 
 export interface LinkOptions {
@@ -27,7 +32,8 @@ export interface LinkEvents {
   open(): void;
   message(message: ServerMessage): void;
   down(): void;
-  refused(reason: string): void;
+  /** The server closed the socket with a final code: no reconnect is scheduled. */
+  refused(reason: string, code: number): void;
 }
 
 /** The wait before reconnect attempt `attempt` (0-based): exponential, capped, jittered. */
@@ -91,7 +97,7 @@ export class Link {
       if (final) {
         this.socket = null;
         this.stopHeartbeat();
-        this.events.refused(final);
+        this.events.refused(final, code);
         return;
       }
       this.lost();

@@ -5,7 +5,7 @@
  * on every change; the last server state is kept too, so a reload without a network still
  * shows the board (server state + the pending edits) and reconnects with `hello(last_seq)`.
  */
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, set, type UseStore } from 'idb-keyval';
 import type { MapDocument, Op } from './types';
 
 export interface PendingBatch {
@@ -93,6 +93,14 @@ export class IndexedDbOutbox implements OutboxStore {
       del(this.key(mapId, 'base'), this.store),
     ]);
   }
+}
+
+/**
+ * Deletes every map copy and every queued edit this browser keeps, for every user: called on
+ * logout, so nothing of a workspace stays on a shared machine. Unsent edits go with them.
+ */
+export async function clearAllLocalCopies(store?: UseStore): Promise<void> {
+  await clear(store ?? createStore('journeymap', 'outbox'));
 }
 
 /**

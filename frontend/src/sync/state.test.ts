@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { keyAtIndex, keyBetween } from './order';
 import { IndexedDbOutbox } from './outbox';
-import { applyOp, applyOps, fromDocument, ordered, sortByOrder, toDocument } from './state';
+import { applyOp, applyOps, dependentsOf, fromDocument, ordered, sortByOrder, toDocument } from './state';
 import { emptyDocument } from './testing/fakeServer';
 
 describe('map state', () => {
@@ -39,6 +39,40 @@ describe('map state', () => {
     expect(state.items.touchpoint.t).toBeUndefined();
     expect(state.items.vote.v).toBeUndefined();
     expect(state.items.friction.p!.touchpoint).toBeNull();
+  });
+
+  it('follows the generated cascade rules through every row a delete removes', () => {
+    let state = fromDocument(emptyDocument());
+    state = applyOps(state, [
+      { action: 'create', entity: 'stage', id: 's', fields: { name: 'A', order_key: 'a0' } },
+      { action: 'create', entity: 'stage', id: 's2', fields: { name: 'B', order_key: 'a1' } },
+      { action: 'create', entity: 'lane', id: 'l', fields: { name: 'T', kind: 'touchpoints', order_key: 'a0' } },
+      { action: 'create', entity: 'lane', id: 'f', fields: { name: 'F', kind: 'friction', order_key: 'a1' } },
+      { action: 'create', entity: 'touchpoint', id: 't', fields: { stage: 's', lane: 'l', title: 'x', order_key: 'a0' } },
+      { action: 'create', entity: 'touchpoint', id: 't2', fields: { stage: 's2', lane: 'l', title: 'y', order_key: 'a0' } },
+      { action: 'create', entity: 'transition', id: 'tr', fields: { from_touchpoint: 't2', to_touchpoint: 't', count: 3 } },
+      { action: 'create', entity: 'friction', id: 'p', fields: { stage: 's', lane: 'f', touchpoint: 't', title: 'in s', order_key: 'a0' } },
+      { action: 'create', entity: 'friction', id: 'p2', fields: { stage: 's2', lane: 'f', touchpoint: 't', title: 'in s2', order_key: 'a1' } },
+      { action: 'create', entity: 'emotion', id: 'e', fields: { stage: 's', persona: 'per', score: 1 } },
+      { action: 'create', entity: 'comment', id: 'm', fields: { target_entity: 'friction', target_id: 'p', body: 'b' } },
+      { action: 'create', entity: 'vote', id: 'v', fields: { target_entity: 'stage', target_id: 's2' } },
+    ]);
+    const { doomed, cleared } = dependentsOf(state, 'stage', 's');
+    const names = Object.fromEntries([...doomed].map(([entity, ids]) => [entity, [...ids].sort()]));
+    expect(names).toEqual({
+      stage: ['s'],
+      touchpoint: ['t'],
+      friction: ['p'],
+      emotion: ['e'],
+      transition: ['tr'],
+      comment: ['m'],
+    });
+    // p is removed with the stage, so only p2 loses its link.
+    expect(cleared).toEqual([{ entity: 'friction', id: 'p2', field: 'touchpoint', was: 't' }]);
+    const after = applyOp(state, { action: 'delete', entity: 'stage', id: 's', fields: {} }, { cascade: true });
+    expect(after.items.friction.p2!.touchpoint).toBeNull();
+    expect(after.items.vote.v).toBeDefined();
+    expect(Object.keys(after.items.transition)).toEqual([]);
   });
 
   it('round-trips the document shape', () => {

@@ -6,9 +6,14 @@
  * "server state + pending ops" cheaply on every change.
  */
 import {
+  CASCADE,
+  ENTITY_SCHEMA,
   ITEM_ENTITIES,
+  ORDERED,
   type DirectoryChannel,
   type DirectoryPersona,
+  type EntityFields,
+  type FieldName,
   type ItemEntity,
   type MapDocument,
   type Op,
@@ -16,14 +21,13 @@ import {
   collectionOf,
 } from './types';
 
-export interface MapMeta {
+/** The map's own fields (title, description, votes_per_user, personas, …). */
+export interface MapMeta extends EntityFields<'map'> {
   id: string;
   workspace: string;
-  title: string;
-  description: string;
-  votes_per_user: number;
-  personas: string[];
 }
+
+const MAP_FIELDS = Object.keys(ENTITY_SCHEMA.map.fields) as FieldName<'map'>[];
 
 export type Collections = Record<ItemEntity, Readonly<Record<string, Row>>>;
 
@@ -43,21 +47,17 @@ function emptyCollections(): Collections {
 export function fromDocument(doc: MapDocument): MapState {
   const items = emptyCollections();
   for (const entity of ITEM_ENTITIES) {
-    const rows = (doc as unknown as Record<string, Row[] | undefined>)[collectionOf(entity)] ?? [];
+    // A base saved by an older client may lack a collection added since.
+    const rows: Row[] = doc[collectionOf(entity)] ?? [];
     const byId: Record<string, Row> = {};
     for (const row of rows) byId[row.id] = row;
     items[entity] = byId;
   }
+  const meta: Record<string, unknown> = { id: doc.id, workspace: doc.workspace };
+  for (const field of MAP_FIELDS) meta[field] = structuredClone(doc[field]);
   return {
     seq: doc.seq,
-    meta: {
-      id: doc.id,
-      workspace: doc.workspace,
-      title: doc.title,
-      description: doc.description,
-      votes_per_user: doc.votes_per_user,
-      personas: [...doc.personas],
-    },
+    meta: meta as unknown as MapMeta,
     items,
     directory: doc.directory ?? { channels: [], personas: [] },
   };
@@ -66,18 +66,13 @@ export function fromDocument(doc: MapDocument): MapState {
 /** Back to the document shape (ordered collections sorted as the server sorts them). */
 export function toDocument(state: MapState): MapDocument {
   const doc: Record<string, unknown> = {
-    id: state.meta.id,
-    workspace: state.meta.workspace,
+    ...structuredClone(state.meta),
     seq: state.seq,
-    title: state.meta.title,
-    description: state.meta.description,
-    votes_per_user: state.meta.votes_per_user,
-    personas: [...state.meta.personas],
     directory: state.directory,
   };
   for (const entity of ITEM_ENTITIES) {
     const rows = Object.values(state.items[entity]);
-    doc[collectionOf(entity)] = rows[0] && 'order_key' in rows[0] ? sortByOrder(rows) : rows;
+    doc[collectionOf(entity)] = ORDERED.has(entity) ? sortByOrder(rows) : rows;
   }
   return doc as unknown as MapDocument;
 }
@@ -146,70 +141,102 @@ export function applyOps(state: MapState, ops: readonly Op[], options: { cascade
   return next;
 }
 
-export interface Dependents {
-  doomed: Map<ItemEntity, Set<string>>;
-  unlinkedFrictions: Set<string>;
+/** A row that stays but loses its link to a removed row (a friction point's touchpoint). */
+export interface ClearedLink {
+  entity: ItemEntity;
+  id: string;
+  field: string;
+  /** The id the field held. */
+  was: string;
 }
 
-/** What deleting a row takes with it: a mirror of the server's `cascade.dependents_of`. */
+export interface Dependents {
+  doomed: Map<ItemEntity, Set<string>>;
+  cleared: ClearedLink[];
+}
+
+interface CascadeRule {
+  readonly entity: ItemEntity;
+  readonly field: string;
+  readonly via: 'ref' | 'target';
+}
+
+// The generated rules, checked against the shape this module reads.
+const CASCADE_RULES: Readonly<
+  Record<ItemEntity, { readonly removes: readonly CascadeRule[]; readonly clears: readonly CascadeRule[] }>
+> = CASCADE;
+
+function holdsOneOf(value: unknown, ids: ReadonlySet<string>): value is string {
+  return typeof value === 'string' && ids.has(value);
+}
+
+/**
+ * What deleting a row takes with it: a mirror of the server's `cascade.dependents_of`, driven
+ * by the generated `CASCADE` rules. Each removed row removes in turn what depends on it;
+ * links to removed rows from rows that stay are listed in `cleared`.
+ */
 export function dependentsOf(state: MapState, entity: ItemEntity, id: string): Dependents {
   const doomed = new Map<ItemEntity, Set<string>>();
-  const add = (name: ItemEntity, rowId: string) => {
-    let set = doomed.get(name);
-    if (!set) doomed.set(name, (set = new Set()));
-    set.add(rowId);
+  const add = (name: ItemEntity, rowId: string, into: Map<ItemEntity, Set<string>>): boolean => {
+    let all = doomed.get(name);
+    if (!all) doomed.set(name, (all = new Set()));
+    if (all.has(rowId)) return false;
+    all.add(rowId);
+    let fresh = into.get(name);
+    if (!fresh) into.set(name, (fresh = new Set()));
+    fresh.add(rowId);
+    return true;
   };
-  add(entity, id);
-  if (entity === 'stage' || entity === 'lane') {
-    const children: ItemEntity[] = ['card', 'touchpoint', 'friction', 'content'];
-    if (entity === 'stage') children.push('emotion');
-    for (const child of children) {
-      for (const row of Object.values(state.items[child])) {
-        if (row[entity] === id) add(child, row.id);
+  let frontier = new Map<ItemEntity, Set<string>>();
+  add(entity, id, frontier);
+  while (frontier.size) {
+    const next = new Map<ItemEntity, Set<string>>();
+    for (const [parent, ids] of frontier) {
+      for (const rule of CASCADE_RULES[parent].removes) {
+        for (const row of Object.values(state.items[rule.entity])) {
+          const hit =
+            rule.via === 'target'
+              ? row.target_entity === parent && holdsOneOf(row.target_id, ids)
+              : holdsOneOf(row[rule.field], ids);
+          if (hit) add(rule.entity, row.id, next);
+        }
+      }
+    }
+    frontier = next;
+  }
+  const cleared: ClearedLink[] = [];
+  for (const [parent, ids] of doomed) {
+    for (const rule of CASCADE_RULES[parent].clears) {
+      const gone = doomed.get(rule.entity);
+      for (const row of Object.values(state.items[rule.entity])) {
+        const value = row[rule.field];
+        if (holdsOneOf(value, ids) && !gone?.has(row.id)) {
+          cleared.push({ entity: rule.entity, id: row.id, field: rule.field, was: value });
+        }
       }
     }
   }
-  const touchpoints = doomed.get('touchpoint') ?? new Set<string>();
-  const unlinkedFrictions = new Set<string>();
-  if (touchpoints.size) {
-    for (const row of Object.values(state.items.transition)) {
-      if (touchpoints.has(String(row.from_touchpoint)) || touchpoints.has(String(row.to_touchpoint)))
-        add('transition', row.id);
-    }
-    const doomedFrictions = doomed.get('friction') ?? new Set<string>();
-    for (const row of Object.values(state.items.friction)) {
-      if (touchpoints.has(String(row.touchpoint)) && !doomedFrictions.has(row.id))
-        unlinkedFrictions.add(row.id);
-    }
-  }
-  if (entity !== 'comment' && entity !== 'vote') {
-    const targets = new Set<string>();
-    for (const ids of doomed.values()) for (const rowId of ids) targets.add(rowId);
-    for (const name of ['comment', 'vote'] as const) {
-      for (const row of Object.values(state.items[name])) {
-        if (targets.has(String(row.target_id))) add(name, row.id);
-      }
-    }
-  }
-  return { doomed, unlinkedFrictions };
+  return { doomed, cleared };
 }
 
 function deleteWithDependents(state: MapState, entity: ItemEntity, id: string): MapState {
   if (state.items[entity][id] === undefined) return state;
-  const { doomed, unlinkedFrictions } = dependentsOf(state, entity, id);
+  const { doomed, cleared } = dependentsOf(state, entity, id);
   const items = { ...state.items };
   for (const [name, ids] of doomed) {
     const next = { ...items[name] };
     for (const rowId of ids) delete next[rowId];
     items[name] = next;
   }
-  if (unlinkedFrictions.size) {
-    const frictions = { ...items.friction };
-    for (const rowId of unlinkedFrictions) {
-      const row = frictions[rowId];
-      if (row) frictions[rowId] = { ...row, touchpoint: null };
+  const copied = new Set<ItemEntity>();
+  for (const link of cleared) {
+    if (!copied.has(link.entity)) {
+      items[link.entity] = { ...items[link.entity] };
+      copied.add(link.entity);
     }
-    items.friction = frictions;
+    const rows = items[link.entity] as Record<string, Row>;
+    const row = rows[link.id];
+    if (row) rows[link.id] = { ...row, [link.field]: null };
   }
   return { ...state, items };
 }

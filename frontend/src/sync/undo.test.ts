@@ -100,6 +100,20 @@ describe('UndoManager', () => {
     expect(board.sent.at(-1)).toEqual([{ action: 'delete', entity: 'stage', id: 's1', fields: {} }]);
   });
 
+  it('relinks a friction point to the touchpoint a stage delete took from it', () => {
+    board.remote([
+      { action: 'create', entity: 'lane', id: 'lt', fields: { name: 'T', kind: 'touchpoints', order_key: 'a1' } },
+      { action: 'create', entity: 'lane', id: 'lf', fields: { name: 'F', kind: 'friction', order_key: 'a2' } },
+      { action: 'create', entity: 'touchpoint', id: 't1', fields: { stage: 's1', lane: 'lt', title: 'Site', order_key: 'a0' } },
+      { action: 'create', entity: 'friction', id: 'f1', fields: { stage: 's2', lane: 'lf', touchpoint: 't1', title: 'Slow', order_key: 'a0' } },
+    ]);
+    undo.perform([{ action: 'delete', entity: 'stage', id: 's1', fields: {} }]);
+    expect(board.state.items.friction.f1!.touchpoint).toBeNull();
+    undo.undo();
+    expect(board.state.items.touchpoint.t1).toMatchObject({ stage: 's1' });
+    expect(board.state.items.friction.f1!.touchpoint).toBe('t1');
+  });
+
   it('moves back, unless someone moved the card since', () => {
     undo.perform([{ action: 'move', entity: 'card', id: 'c1', fields: { stage: 's2', lane: 'l1', order_key: 'a0' } }]);
     undo.undo();

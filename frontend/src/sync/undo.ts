@@ -9,9 +9,12 @@
  */
 import { applyOp, dependentsOf, type MapState } from './state';
 import {
-  CONTAINER_FIELDS,
-  IMMUTABLE_FIELDS,
-  SERVER_FIELDS,
+  CREATE_ORDER,
+  ENTITY_SCHEMA,
+  containerFields,
+  immutableFields,
+  mapRefsOf,
+  serverFields,
   type EntityName,
   type Fields,
   type ItemEntity,
@@ -39,20 +42,6 @@ export interface UndoTarget {
   readonly state: MapState | null;
   submit(ops: Op[]): string;
 }
-
-const CREATE_RANK: EntityName[] = [
-  'map',
-  'stage',
-  'lane',
-  'touchpoint',
-  'card',
-  'friction',
-  'content',
-  'emotion',
-  'transition',
-  'comment',
-  'vote',
-];
 
 const MAX_ENTRIES = 200;
 
@@ -98,15 +87,15 @@ export function changesOf(state: MapState, ops: readonly Op[]): Change[] {
   let current = state;
   for (const op of ops) {
     if (op.action === 'delete' && op.entity !== 'map') {
-      const { doomed, unlinkedFrictions } = dependentsOf(current, op.entity, op.id);
+      const { doomed, cleared } = dependentsOf(current, op.entity, op.id);
       for (const [entity, ids] of doomed) {
         for (const id of ids) {
           const row = current.items[entity][id];
           if (row) note(entity, id, structuredClone(row), null, Object.keys(row));
         }
       }
-      for (const id of unlinkedFrictions) {
-        note('friction', id, { touchpoint: op.id }, { touchpoint: null }, ['touchpoint']);
+      for (const link of cleared) {
+        note(link.entity, link.id, { [link.field]: link.was }, { [link.field]: null }, [link.field]);
       }
       current = applyOp(current, op, { cascade: true });
       continue;
@@ -119,7 +108,7 @@ export function changesOf(state: MapState, ops: readonly Op[]): Change[] {
     } else if (beforeRow && afterRow) {
       const fields = Object.keys(op.fields);
       if (op.action === 'move' && op.entity !== 'map') {
-        for (const f of [...CONTAINER_FIELDS[op.entity], 'order_key']) if (!fields.includes(f)) fields.push(f);
+        for (const f of [...containerFields(op.entity), 'order_key']) if (!fields.includes(f)) fields.push(f);
       }
       note(op.entity, op.id, pick(beforeRow, fields), pick(afterRow, fields), fields);
     }
@@ -128,17 +117,13 @@ export function changesOf(state: MapState, ops: readonly Op[]): Change[] {
   return [...changes.values()];
 }
 
+/** Whether every row of the map that `fields` refer to (its stage, lane, touchpoint, target) exists. */
 function refsPresent(state: MapState, entity: ItemEntity, fields: Fields): boolean {
-  const need: [string, ItemEntity][] = [];
-  if (CONTAINER_FIELDS[entity].length) need.push(['stage', 'stage'], ['lane', 'lane']);
-  if (entity === 'emotion') need.push(['stage', 'stage']);
-  if (entity === 'transition') need.push(['from_touchpoint', 'touchpoint'], ['to_touchpoint', 'touchpoint']);
-  if (entity === 'friction' && fields.touchpoint) need.push(['touchpoint', 'touchpoint']);
-  for (const [field, target] of need) {
+  for (const [field, target] of mapRefsOf(entity)) {
     const id = fields[field];
     if (typeof id === 'string' && !state.items[target][id]) return false;
   }
-  if ((entity === 'comment' || entity === 'vote') && fields.target_entity !== 'map') {
+  if (ENTITY_SCHEMA[entity].targets && fields.target_entity !== 'map') {
     const target = fields.target_entity as ItemEntity;
     if (!state.items[target]?.[String(fields.target_id)]) return false;
   }
@@ -146,10 +131,9 @@ function refsPresent(state: MapState, entity: ItemEntity, fields: Fields): boole
 }
 
 function createFields(entity: ItemEntity, row: Fields): Fields {
-  const skip = new Set(['id', ...(SERVER_FIELDS[entity] ?? [])]);
+  const skip = new Set(['id', ...serverFields(entity)]);
   const fields: Fields = {};
   for (const [k, v] of Object.entries(row)) if (!skip.has(k)) fields[k] = v;
-  // A friction point's touchpoint may be gone; it is re-linked by its own change if not.
   return fields;
 }
 
@@ -164,7 +148,7 @@ export function inverseOps(
   direction: 'undo' | 'redo',
   userId: string,
 ): Op[] {
-  const rank = (e: EntityName) => CREATE_RANK.indexOf(e);
+  const rank = (e: EntityName) => CREATE_ORDER.indexOf(e);
   const creates: Change[] = [];
   const deletes: Change[] = [];
   const edits: Change[] = [];
@@ -193,9 +177,6 @@ export function inverseOps(
     if (change.entity === 'vote' && String(row.voter ?? userId) !== userId) continue;
     const fields = createFields(change.entity, row);
     if (!refsPresent(scratch, change.entity, fields)) continue;
-    if (change.entity === 'friction' && fields.touchpoint && !scratch.items.touchpoint[String(fields.touchpoint)]) {
-      fields.touchpoint = null;
-    }
     if (change.entity === 'emotion') {
       const taken = Object.values(scratch.items.emotion).some(
         (e) => e.stage === fields.stage && e.persona === fields.persona,
@@ -210,21 +191,21 @@ export function inverseOps(
     const current = rowOf(scratch, change.entity, change.id);
     if (!current) continue;
     const entity = change.entity;
-    const movable = entity === 'map' ? [] : [...CONTAINER_FIELDS[entity], 'order_key'];
+    const movable = entity === 'map' ? [] : [...containerFields(entity), 'order_key'];
     const moveFields = change.fields.filter((f) => movable.includes(f));
     if (moveFields.length && entity !== 'map') {
       const untouched = moveFields.every((f) => deepEqual(current[f], expected[f]));
       const differs = moveFields.some((f) => !deepEqual(current[f], target[f]));
-      const containerOk = CONTAINER_FIELDS[entity].every(
-        (f) => typeof target[f] !== 'string' || Boolean(scratch.items[f as ItemEntity][target[f] as string]),
-      );
+      const containerOk = mapRefsOf(entity)
+        .filter(([f]) => containerFields(entity).includes(f))
+        .every(([f, of]) => typeof target[f] !== 'string' || Boolean(scratch.items[of][target[f] as string]));
       if (untouched && differs && containerOk) {
         const fields: Fields = {};
         for (const f of moveFields) fields[f] = target[f] as Json;
         push({ action: 'move', entity, id: change.id, fields });
       }
     }
-    const fixed = new Set([...(entity === 'map' ? [] : (IMMUTABLE_FIELDS[entity] ?? [])), ...movable, 'id']);
+    const fixed = new Set([...(entity === 'map' ? [] : immutableFields(entity)), ...movable, 'id']);
     const fields: Fields = {};
     for (const f of change.fields) {
       if (fixed.has(f) || !(f in target)) continue;
@@ -232,8 +213,10 @@ export function inverseOps(
         fields[f] = structuredClone(target[f]) as Json;
       }
     }
-    if (entity === 'friction' && typeof fields.touchpoint === 'string' && !scratch.items.touchpoint[fields.touchpoint]) {
-      delete fields.touchpoint;
+    // A link to a row that is gone by now (a friction point's touchpoint) is left as it is.
+    for (const [f, of] of mapRefsOf(entity)) {
+      const id = fields[f];
+      if (typeof id === 'string' && !scratch.items[of][id]) delete fields[f];
     }
     if (Object.keys(fields).length) push({ action: 'update', entity, id: change.id, fields });
   }

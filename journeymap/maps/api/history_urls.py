@@ -1,10 +1,17 @@
-"""History and versions routes, relative to "api/" (included from journeymap/maps/api/urls.py)."""
+"""History, versions and event-log routes, relative to "api/" (from maps/api/urls.py)."""
 
 from django.urls import path
 
+from .events import EventImportDetailView, EventImportListView
 from .history import HistoryView, VersionDetailView, VersionListView, VersionRestoreView
 
 urlpatterns = [
+    path("maps/<uuid:map_id>/events/", EventImportListView.as_view(), name="map-events"),
+    path(
+        "maps/<uuid:map_id>/events/<uuid:import_id>/",
+        EventImportDetailView.as_view(),
+        name="map-event-import",
+    ),
     path("maps/<uuid:map_id>/history/", HistoryView.as_view(), name="map-history"),
     path("maps/<uuid:map_id>/versions/", VersionListView.as_view(), name="map-versions"),
     path(

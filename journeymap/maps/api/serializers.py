@@ -46,8 +46,14 @@ class MapCreateSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The view has already checked that the caller may write to `workspace`; personas
+        # are looked up only there, and only among the caller's workspaces.
         wanted = attrs.get("personas") or []
-        found = list(Persona.objects.filter(workspace_id=attrs["workspace"], pk__in=wanted))
+        personas = Persona.objects.filter(workspace_id=attrs["workspace"], pk__in=wanted)
+        request = self.context.get("request")
+        if request is not None:
+            personas = personas.filter(workspace__memberships__user=request.user)
+        found = list(personas)
         if len(found) != len(set(wanted)):
             raise serializers.ValidationError({"personas": ["not all are in this workspace"]})
         attrs["personas"] = found

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -46,6 +48,13 @@ class ShareLinkSerializer(serializers.ModelSerializer):
             "url",
         ]
         read_only_fields = ["id", "revoked_at", "is_active", "created_at", "url"]
+
+    def validate_expires_at(self, value: datetime | None) -> datetime:
+        # The default lifetime and the maximum are the service's; this makes them a 400.
+        try:
+            return services.share_link_expiry(expires_at=value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["expires_at"]) from None
 
     def get_url(self, link: ShareLink) -> str | None:
         token = self.context.get("token")

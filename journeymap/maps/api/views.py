@@ -27,7 +27,7 @@ from journeymap.workspaces.api.base import (
 from journeymap.workspaces.models import Workspace
 
 from ..models import JourneyMap, Stage
-from ..selectors import map_document, patches_since
+from ..selectors import map_document, patches_since, share_document
 from ..services.maps import map_create, map_delete
 from ..services.ops import apply_ops
 from . import serializers as s
@@ -102,7 +102,11 @@ class MapViewSet(
 
     @extend_schema(responses=s.MapDocumentSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(map_document(journey_map=self.get_object()))
+        journey_map = self.get_object()
+        if share_link_of(request) is not None:
+            # The same share document as /api/share/<token>/ and the share socket.
+            return Response(share_document(journey_map=journey_map))
+        return Response(map_document(journey_map=journey_map))
 
     @extend_schema(request=s.MapCreateSerializer, responses={201: s.MapSummarySerializer})
     def create(self, request: Request) -> Response:
@@ -206,7 +210,7 @@ class SharedMapView(APIView):
         link = share_link_for_token(token)
         if link is None:
             raise exceptions.NotFound("this share link is unknown, revoked or expired")
-        return Response({**map_document(journey_map=link.map), "read_only": True})
+        return Response(share_document(journey_map=link.map))
 
 
 def _int_param(value: str, name: str) -> int:

@@ -31,6 +31,12 @@ class Batch:
     actor: Any  # a User with a write role, checked before any op runs
     role: str
     ops: list[Op] = field(default_factory=list)
+    # References this batch has already checked, with the lane kind for lanes: a batch of
+    # hundreds of ops naming the same few stages and touchpoints checks each of them once.
+    # A delete empties it, since what it took along may be among them.
+    checked_refs: dict[tuple[type[models.Model], uuid.UUID], str | None] = field(
+        default_factory=dict
+    )
 
 
 def apply_one(batch: Batch, raw: Any) -> None:
@@ -173,6 +179,7 @@ def _move(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, 
 
 
 def _delete(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
+    batch.checked_refs.clear()
     if not spec.deletable:
         raise OpRejected("invalid", f"a {spec.name} cannot be deleted by an op")
     row = _get_row(batch, spec, item_id)
@@ -226,21 +233,32 @@ def _parse_checked(
     ids = value if field_spec.many else [value]
     if not ids:
         return value
-    scope: dict[str, Any] = (
-        {"map": batch.map} if ref.scope == "map" else {"workspace_id": batch.map.workspace_id}
-    )
-    found = ref.model._default_manager.filter(pk__in=ids, **scope)
+    unchecked = [item for item in ids if (ref.model, item) not in batch.checked_refs]
+    if unchecked:
+        scope: dict[str, Any] = (
+            {"map": batch.map} if ref.scope == "map" else {"workspace_id": batch.map.workspace_id}
+        )
+        found = ref.model._default_manager.filter(pk__in=unchecked, **scope)
+        if ref.lane_kinds is not None:
+            batch.checked_refs.update(
+                ((ref.model, pk), kind) for pk, kind in found.values_list("pk", "kind")
+            )
+        else:
+            batch.checked_refs.update(
+                ((ref.model, pk), None) for pk in found.values_list("pk", flat=True)
+            )
+    missing = [item for item in ids if (ref.model, item) not in batch.checked_refs]
     if ref.lane_kinds is not None:
-        kinds = set(found.values_list("kind", flat=True))
-        if not kinds:
+        if missing:
             raise OpRejected("not_found", "no such lane in this map", field=name)
+        kinds = {batch.checked_refs[(ref.model, item)] for item in ids}
         if not kinds <= ref.lane_kinds:
             allowed = ", ".join(sorted(ref.lane_kinds))
             raise OpRejected(
                 "invalid", f"a {spec.name} belongs in a lane of kind {allowed}", field=name
             )
         return value
-    if found.count() != len(ids):
+    if missing:
         where = "this map" if ref.scope == "map" else "this workspace"
         raise OpRejected("not_found", f"refers to something not in {where}", field=name)
     return value

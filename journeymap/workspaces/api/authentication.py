@@ -1,18 +1,49 @@
-"""The share-link principal. Kept apart from the views: DRF imports authentication
-classes while it builds APIView, so this module must not import any view."""
+"""API tokens and the share-link principal. Kept apart from the views: DRF imports
+authentication classes while it builds APIView, so this module must not import any view."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.crypto import constant_time_compare
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
 from ..access import share_link_for_token
-from ..models import ShareLink
+from ..models import ApiToken, ShareLink
+
+
+class ApiTokenAuthentication(KnoxTokenAuthentication):
+    """`Authorization: Token <token>`: a knox token (hashed, expiring) that is also refused,
+    and with it every token of the user deleted, once the user's password is not the one it
+    was issued under. Checking here rather than in a save signal covers every way a password
+    can change, including `QuerySet.update` and raw SQL."""
+
+    def validate_user(self, auth_token: ApiToken) -> tuple[Any, ApiToken]:
+        user, token = super().validate_user(auth_token)
+        if not constant_time_compare(token.password_fingerprint, user.get_session_auth_hash()):
+            ApiToken.objects.filter(user=user).delete()
+            raise exceptions.AuthenticationFailed("token revoked: the password has changed")
+        return user, token
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the API token in the OpenAPI schema."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <token>`, from `POST /api/auth/token/`",
+        }
 
 
 class ShareLinkAuthentication(BaseAuthentication):

@@ -7,14 +7,17 @@ viewers may read but not write (403); anonymous callers are refused (401).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 
-from ..access import can_write, role_in
+from ..access import role_in
 from ..models import WRITE_ROLES, ShareLink
 from .authentication import ShareLinkAuthentication
 
@@ -78,13 +81,59 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
             target = getattr(target, part)
         return target.pk
 
-    def require_writer(self, workspace_id: Any) -> None:
+    # Actions whose body names the workspace the new record goes to. The caller's right to
+    # write there is checked before the body is validated, so that a refusal is the same
+    # whatever else the body holds (a validation message would tell an outsider something).
+    body_scoped_actions: frozenset[str] = frozenset({"create"})
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.action in self.body_scoped_actions:
+            self.before_body(request)
+            self.require_writer_of_body()
+
+    def before_body(self, request: Request) -> None:
+        """Runs before the body is parsed, e.g. to install upload limits."""
+
+    def require_writer_of_body(self) -> None:
+        """Authorise a create against the workspace its body names, before validation.
+
+        The body field is the first step of `workspace_path` ("workspace", or "map" for
+        "map__workspace"). A value that is absent or not an id is left to validation, which
+        then refuses it without consulting any workspace."""
+        field, _, rest = self.workspace_path.partition("__")
+        try:
+            relation = self.model._meta.get_field(field)
+        except FieldDoesNotExist:
+            return
+        related: Any = relation.related_model
+        if not relation.is_relation or related is None:
+            return
+        data = self.request.data
+        if not isinstance(data, Mapping) or data.get(field) in (None, ""):
+            return
+        try:
+            pk = related._meta.pk.to_python(data.get(field))
+        except (DjangoValidationError, TypeError, ValueError, AttributeError, OverflowError):
+            return
+        if not rest:
+            self.require_writer(pk, name=field)
+            return
+        workspace_id = (
+            related._default_manager.filter(pk=pk).values_list(f"{rest}_id", flat=True).first()
+        )
+        if workspace_id is None:
+            raise exceptions.NotFound(f"no such {field}")
+        self.require_writer(workspace_id, name=field)
+
+    def require_writer(self, workspace_id: Any, *, name: str = "workspace") -> None:
         """For creates, where there is no object yet: the target workspace must be one the
-        caller can write in. A workspace the caller cannot see does not exist for them."""
+        caller can write in. A workspace the caller cannot see does not exist for them (404,
+        like any record of it); a member who may not write gets 403."""
         role = role_in(user=self.request.user, workspace_id=workspace_id)
         if role is None:
-            raise exceptions.ValidationError({"workspace": ["no such workspace"]})
-        if not can_write(user=self.request.user, workspace_id=workspace_id):
+            raise exceptions.NotFound(f"no such {name}")
+        if role not in WRITE_ROLES:
             raise exceptions.PermissionDenied(WorkspaceRole.message)
 
 

@@ -1,24 +1,47 @@
-"""Workspaces and their members."""
+"""Workspaces, their members and invitations to join them.
+
+People join a workspace only by accepting an invitation (a one-time link an owner creates);
+there is no way to add someone by username, so usernames cannot be probed from here either.
+"""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .. import services
 from ..access import role_in
-from ..models import Membership, Role, Workspace
+from ..models import Invitation, Membership, Role, Workspace
 from .base import WorkspaceScopedViewSet, current_user
+
+ErrorOut = inline_serializer(
+    "WorkspaceError",
+    {
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(required=False),
+    },
+)
+INVALID = OpenApiResponse(ErrorOut, description="invalid input; nothing changed")
+UNAUTHENTICATED = OpenApiResponse(ErrorOut, description="not signed in")
+NOT_OWNER = OpenApiResponse(ErrorOut, description="only an owner can do this")
+NOT_FOUND = OpenApiResponse(ErrorOut, description="no such record (or not in your workspaces)")
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):
@@ -34,18 +57,57 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
-    user = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.all()
-    )
 
     class Meta:
         model = Membership
         fields = ["id", "user", "username", "role", "created_at"]
-        read_only_fields = ["id", "username", "created_at"]
+        read_only_fields = fields
 
 
 class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.EDITOR)
+    status = serializers.ChoiceField(
+        choices=["pending", "accepted", "expired", "revoked"], read_only=True
+    )
+    accepted_by = serializers.CharField(
+        source="accepted_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "role",
+            "email",
+            "label",
+            "status",
+            "created_at",
+            "expires_at",
+            "accepted_by",
+            "accepted_at",
+        ]
+        read_only_fields = ["id", "status", "created_at", "expires_at", "accepted_at"]
+
+
+class InvitationCreatedSerializer(InvitationSerializer):
+    token = serializers.CharField(read_only=True, help_text="shown once; only its hash is kept")
+    accept_url = serializers.CharField(
+        read_only=True, help_text="POST here, signed in as the invitee, to join"
+    )
+
+    class Meta(InvitationSerializer.Meta):
+        fields = [*InvitationSerializer.Meta.fields, "token", "accept_url"]
+
+
+class JoinedSerializer(serializers.Serializer):
+    workspace = serializers.UUIDField()
+    workspace_name = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -77,35 +139,44 @@ class WorkspaceViewSet(
     def perform_update(self, serializer: Any) -> None:
         self._require_owner(serializer.instance)
         services.workspace_update(
-            workspace=serializer.instance, name=serializer.validated_data["name"]
+            # A PATCH may leave the name out (`{}` changes nothing).
+            workspace=serializer.instance,
+            name=serializer.validated_data.get("name", serializer.instance.name),
         )
 
     def _require_owner(self, workspace: Workspace) -> None:
         if role_in(user=self.request.user, workspace_id=workspace.pk) != Role.OWNER:
             raise exceptions.PermissionDenied("only an owner can manage the workspace")
 
-    @extend_schema(request=MemberSerializer, responses=MemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        responses={200: MemberSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="The members of the workspace. People join by accepting an invitation.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
     def members(self, request: Request, pk: str | None = None) -> Response:
         workspace = self.get_object()
-        if request.method == "GET":
-            memberships = workspace.memberships.select_related("user")
-            return Response(MemberSerializer(memberships, many=True).data)
-        self._require_owner(workspace)
-        data = MemberSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = self._call(
-            services.membership_set,
-            workspace=workspace,
-            user=data.validated_data["user"],
-            role=data.validated_data["role"],
-        )
-        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        memberships = workspace.memberships.select_related("user")
+        return Response(MemberSerializer(memberships, many=True).data)
 
     @extend_schema(
+        methods=["PATCH"],
         request=RoleSerializer,
-        responses=MemberSerializer,
+        responses={
+            200: MemberSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: NOT_OWNER,
+            404: NOT_FOUND,
+        },
         parameters=[OpenApiParameter("member_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        description="Change a member's role (owners only; the workspace keeps an owner).",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None, 400: INVALID, 401: UNAUTHENTICATED, 403: NOT_OWNER, 404: NOT_FOUND},
+        parameters=[OpenApiParameter("member_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        description="Remove a member (owners only; the last owner cannot be removed).",
     )
     @action(detail=True, methods=["patch", "delete"], url_path=r"members/(?P<member_id>[^/.]+)")
     def member(self, request: Request, pk: str | None = None, member_id: str = "") -> Response:
@@ -127,6 +198,77 @@ class WorkspaceViewSet(
         )
         return Response(MemberSerializer(membership).data)
 
+    @extend_schema(
+        methods=["GET"],
+        responses={
+            200: InvitationSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: NOT_OWNER,
+            404: NOT_FOUND,
+        },
+        description="The workspace's invitations, newest first (owners only; no tokens).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=InvitationSerializer,
+        responses={
+            201: InvitationCreatedSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: NOT_OWNER,
+            404: NOT_FOUND,
+        },
+        description=(
+            "Create a one-time invitation (owners only). The answer carries the token and "
+            "the accept URL once; the invitation expires after INVITATION_TTL_DAYS."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def invitations(self, request: Request, pk: str | None = None) -> Response:
+        workspace = self.get_object()
+        self._require_owner(workspace)
+        if request.method == "GET":
+            invitations = workspace.invitations.select_related("accepted_by")
+            return Response(InvitationSerializer(invitations, many=True).data)
+        data = InvitationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation, token = self._call(
+            services.invitation_create,
+            workspace=workspace,
+            created_by=current_user(request),
+            role=data.validated_data["role"],
+            email=data.validated_data.get("email", ""),
+            label=data.validated_data.get("label", ""),
+        )
+        payload = {
+            **InvitationSerializer(invitation).data,
+            "token": token,
+            "accept_url": request.build_absolute_uri(f"/invitations/{token}/"),
+        }
+        return Response(payload, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: UNAUTHENTICATED, 403: NOT_OWNER, 404: NOT_FOUND},
+        parameters=[OpenApiParameter("invitation_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        description="Revoke an invitation (owners only); its link stops working.",
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"invitations/(?P<invitation_id>[^/.]+)",
+    )
+    def invitation(
+        self, request: Request, pk: str | None = None, invitation_id: str = ""
+    ) -> Response:
+        workspace = self.get_object()
+        self._require_owner(workspace)
+        invitation = workspace.invitations.filter(pk=_uuid(invitation_id)).first()
+        if invitation is None:
+            raise exceptions.NotFound("no such invitation")
+        services.invitation_revoke(invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @staticmethod
     def _call(service: Any, **kwargs: Any) -> Any:
         try:
@@ -140,3 +282,38 @@ def _uuid(value: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise exceptions.NotFound("no such record") from None
+
+
+class InvitationAcceptView(APIView):
+    """Join a workspace with an invitation's token, signed in as the person joining."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: JoinedSerializer,
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorOut, description="CSRF check failed (session)"),
+            404: OpenApiResponse(
+                ErrorOut, description="unknown, expired, revoked or already used invitation"
+            ),
+        },
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        description=(
+            "Makes the caller a member with the invitation's role (an existing member keeps "
+            "their role) and uses the invitation up. Accepting again answers the same."
+        ),
+    )
+    def post(self, request: Request, token: str) -> Response:
+        try:
+            membership = services.invitation_accept(token=token, user=current_user(request))
+        except services.InvitationNotFound:
+            raise exceptions.NotFound("no such invitation") from None
+        return Response(
+            {
+                "workspace": str(membership.workspace_id),
+                "workspace_name": membership.workspace.name,
+                "role": membership.role,
+            }
+        )

@@ -5,10 +5,10 @@
  */
 import type { SocketLike } from '../engine';
 import { applyOps, dependentsOf, fromDocument, toDocument, type MapState } from '../state';
-import type { ClientMessage, MapDocument, Op, Patch, ServerMessage } from '../types';
+import { COLLECTIONS, ITEM_ENTITIES, type ClientMessage, type MapDocument, type Op, type Patch, type ServerMessage } from '../types';
 
 export function emptyDocument(id = 'map-1'): MapDocument {
-  return {
+  const doc: Record<string, unknown> = {
     id,
     workspace: 'ws-1',
     seq: 0,
@@ -16,18 +16,10 @@ export function emptyDocument(id = 'map-1'): MapDocument {
     description: '',
     votes_per_user: 5,
     personas: [],
-    stages: [],
-    lanes: [],
-    cards: [],
-    touchpoints: [],
-    frictions: [],
-    contents: [],
-    emotions: [],
-    transitions: [],
-    comments: [],
-    votes: [],
     directory: { channels: [], personas: [] },
   };
+  for (const entity of ITEM_ENTITIES) doc[COLLECTIONS[entity]] = [];
+  return doc as unknown as MapDocument;
 }
 
 export class FakeSocket implements SocketLike {
@@ -95,6 +87,11 @@ export class FakeServer {
   catchupWindow = 1000;
   /** Reject every batch whose ops contain this title (to test rejects). */
   rejectTitle: string | null = null;
+  /**
+   * The protocol version the server speaks. A `hello` announcing an older one is answered,
+   * as the real server does, with `error` `reload_required` and a close with code 4426.
+   */
+  protocol: number | null = null;
 
   constructor(doc: MapDocument = emptyDocument()) {
     this.state = fromDocument(doc);
@@ -136,6 +133,16 @@ export class FakeServer {
   receive(socket: FakeSocket, message: ClientMessage): void {
     switch (message.type) {
       case 'hello': {
+        if (this.protocol !== null && !(message.protocol >= this.protocol)) {
+          socket.deliver({
+            type: 'error',
+            code: 'reload_required',
+            detail: 'This page is out of date: reload it.',
+            protocol: this.protocol,
+          });
+          socket.drop(4426);
+          return;
+        }
         const last = message.last_seq;
         if (last === null || last > this.state.seq || this.state.seq - last > this.catchupWindow) {
           socket.deliver({ type: 'snapshot', seq: this.state.seq, map: this.document() });
@@ -185,15 +192,15 @@ export class FakeServer {
       }
       // Like the real server, a delete's patch names every row it takes with it.
       if (op.action === 'delete' && op.entity !== 'map') {
-        const { doomed, unlinkedFrictions } = dependentsOf(next, op.entity, op.id);
+        const { doomed, cleared } = dependentsOf(next, op.entity, op.id);
         normalised.push(op);
         for (const [entity, ids] of doomed) {
           for (const id of ids) {
             if (id !== op.id) normalised.push({ action: 'delete', entity, id, fields: {} });
           }
         }
-        for (const id of unlinkedFrictions) {
-          normalised.push({ action: 'update', entity: 'friction', id, fields: { touchpoint: null } });
+        for (const link of cleared) {
+          normalised.push({ action: 'update', entity: link.entity, id: link.id, fields: { [link.field]: null } });
         }
       } else {
         normalised.push(op);
