@@ -67,7 +67,7 @@ lint: install
 
 # The test targets run with the test defaults of journeymap/settings.py (TESTING): a development
 # key and localhost, with DEBUG off.
-typecheck test-sqlite test-postgres test-e2e: export JOURNEYMAP_TESTING = 1
+typecheck test-sqlite test-postgres test-api test-e2e bench: export JOURNEYMAP_TESTING = 1
 
 typecheck:
 	$(VENV)/bin/mypy journeymap personas frontend tests bench
@@ -107,6 +107,10 @@ test-e2e: install
 bench: install
 	$(PY) bench/map_read.py
 	$(PY) bench/ws_fanout.py
+	$(PY) bench/ws_flood.py
+	$(PY) bench/analysis.py
+	$(PY) bench/event_import.py
+	$(PY) bench/pdf.py
 
 fmt:
 	$(VENV)/bin/ruff check --fix .

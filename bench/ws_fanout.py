@@ -1,4 +1,4 @@
-"""Fan-out benchmark of the live layer (issue 3, DESIGN.md "Fan-out").
+"""Fan-out benchmark of the live layer (docs/architecture.md, "Fan-out").
 
 In one run, each beside the floor:
   bare      a bare `websockets` broadcast server doing the same work (parse, encode once,

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "journeymap.core.middleware.SharedPageHeaders",
 ]
 
 ROOT_URLCONF = "journeymap.urls"
@@ -229,8 +230,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# One channel-layer message goes to each *process* that has sockets on a map (see DESIGN.md
-# "Fan-out"), so capacity counts processes' backlogs, not sockets.
+# One channel-layer message goes to each *process* that has sockets on a map (see
+# docs/architecture.md, "Fan-out"), so capacity counts processes' backlogs, not sockets.
 CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "1000"))
 REDIS_POOL_SIZE = int(os.environ.get("REDIS_POOL_SIZE", "1000"))
 if REDIS_URL:

@@ -1,4 +1,4 @@
-"""Per-process fan-out (DESIGN.md "Fan-out").
+"""Per-process fan-out (docs/architecture.md, "Fan-out").
 
 A process keeps a registry of its sockets by map (`Room`). A committed batch reaches the
 process once — straight from the commit when it was made here, as one channel-layer message

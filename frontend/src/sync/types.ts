@@ -1,4 +1,4 @@
-/** The wire protocol of DESIGN.md ("Live protocol") and the map document's shape. */
+/** The wire protocol (docs/protocol.md) and the map document's shape (docs/architecture.md). */
 
 import {
   COLLECTIONS,
