@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("journeymap.maps.api.urls")),
     path("", include("journeymap.analysis.urls")),
     path("", include("journeymap.export.urls")),
-    re_path(r"(?s)^(?P<rest>.*)$", unknown_api_path),  # (?s): a path may hold a newline
+    # [\s\S], not ".": a path may hold a newline, which "." would not match.
+    re_path(r"^(?P<rest>[\s\S]*)$", unknown_api_path),
 ]
