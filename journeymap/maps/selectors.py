@@ -94,7 +94,7 @@ def map_directory(*, workspace_id: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 def map_document(*, journey_map: JourneyMap) -> dict[str, Any]:
-    """The whole map, nested: every collection of the entity registry plus the workspace directory."""
+    """The whole map, nested: every collection of the entity registry, and the directory."""
     document: dict[str, Any] = {
         "id": str(journey_map.id),
         "workspace": str(journey_map.workspace_id),
