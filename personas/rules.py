@@ -2,14 +2,24 @@
 
     node := {"all": [node, …]} | {"any": [node, …]} | {"not": node}
           | {"field": <profile field>, "op": <op>, "value": …}
+          | {"purchases": {"product"?: str, "within_days"?: int},
+             "agg": "count"|"sum", "op": <number op>, "value": number | [low, high]}
           | {"purchase": {"product": str, "within_days"?: int, "min_amount"?: number}}
           | {"total_spent": {"op": "gt"|"gte"|"lt"|"lte", "value": number, "within_days"?: int}}
 
-`within_days` is 1 … 36 500.
+`within_days` is 1 … 36 500. `agg: "count"` counts the matching purchases, `"sum"` adds
+their amounts (a customer with none has 0 of both). `purchase` and `total_spent` are older
+shorthands: `purchase` is count ≥ 1 (of purchases of at least `min_amount`), `total_spent`
+a sum. Text comparisons ignore case, for every operator.
 
 Example, "men aged 18–25":
     {"all": [{"field": "gender", "op": "eq", "value": "male"},
              {"field": "age", "op": "between", "value": [18, 25]}]}
+
+Example, "bought X in the last 3 months and spent more than 500":
+    {"all": [{"purchases": {"product": "X", "within_days": 90}, "agg": "count",
+              "op": "gte", "value": 1},
+             {"purchases": {}, "agg": "sum", "op": "gt", "value": 500}]}
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ PROFILE_FIELDS = {
 TEXT_OPS = {"eq", "ne", "in", "contains"}
 NUMBER_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between", "in"}
 COMPARE_OPS = {"gt", "gte", "lt", "lte"}
+AGGREGATE_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between"}
+AGGREGATES = ("count", "sum")
 MAX_DEPTH = 8
 # `within_days` bounds: a day to a hundred years. Larger values overflow date arithmetic.
 MIN_DAYS, MAX_DAYS = 1, 36_500
@@ -64,12 +76,16 @@ def _node(node: Any, path: str, depth: int) -> None:
         _node(node["not"], f"{path}.not", depth + 1)
     elif "field" in node:
         _condition(node, path)
+    elif "purchases" in node:
+        _aggregate(node, path)
     elif "purchase" in node:
         _purchase(node["purchase"], f"{path}.purchase")
     elif "total_spent" in node:
         _total_spent(node["total_spent"], f"{path}.total_spent")
     else:
-        raise RuleError(path, "must have one of all, any, not, field, purchase, total_spent")
+        raise RuleError(
+            path, "must have one of all, any, not, field, purchases, purchase, total_spent"
+        )
 
 
 def _number(value: Any) -> bool:
@@ -97,6 +113,29 @@ def _condition(node: dict[str, Any], path: str) -> None:
             raise RuleError(f"{path}.value", "in takes a non-empty list")
     elif not check(value):
         raise RuleError(f"{path}.value", f"must be a {kind}")
+
+
+def _aggregate(node: dict[str, Any], path: str) -> None:
+    if set(node) != {"purchases", "agg", "op", "value"}:
+        raise RuleError(path, "a purchases condition has exactly purchases, agg, op and value")
+    spec = node["purchases"]
+    if not isinstance(spec, dict) or set(spec) - {"product", "within_days"}:
+        raise RuleError(f"{path}.purchases", "takes product and within_days, both optional")
+    if "product" in spec and not (isinstance(spec["product"], str) and spec["product"]):
+        raise RuleError(f"{path}.purchases.product", "must be a product name")
+    _positive_days(spec, f"{path}.purchases")
+    if node["agg"] not in AGGREGATES:
+        raise RuleError(f"{path}.agg", f"must be one of: {', '.join(AGGREGATES)}")
+    op, value = node["op"], node["value"]
+    if op not in AGGREGATE_OPS:
+        raise RuleError(f"{path}.op", f"must be one of: {', '.join(sorted(AGGREGATE_OPS))}")
+    if op == "between":
+        if not (isinstance(value, list) and len(value) == 2 and all(map(_number, value))):
+            raise RuleError(f"{path}.value", "between takes [low, high]")
+        if value[0] > value[1]:
+            raise RuleError(f"{path}.value", "low must not exceed high")
+    elif not _number(value):
+        raise RuleError(f"{path}.value", "must be a number")
 
 
 def _purchase(spec: Any, path: str) -> None:

@@ -68,6 +68,10 @@ def read_stages(*, document: Mapping[str, Any]) -> tuple[Stage, ...]:
     )
 
 
+# The touchpoint roles a map can set (`journey_role`); anything else is no role.
+ROLES = ("entry", "goal")
+
+
 def read_touchpoints(
     *,
     document: Mapping[str, Any],
@@ -95,6 +99,7 @@ def read_touchpoints(
             "channel": _id(row.get("channel")),
             "persona": owner,
             "emotion": _bounded_int(row.get("emotion"), low=-3, high=3, default=0),
+            "journey_role": row.get("journey_role") if row.get("journey_role") in ROLES else "",
         }
         kept.append(((stage.index, str(row.get("order_key") or ""), touchpoint), touchpoint, attrs))
     kept.sort(key=lambda item: item[0])

@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 EdgesSource = Literal["observed", "implied"]
+EndpointSource = Literal["request", "map", "stages"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ class JourneyGraph:
     traffic_edge_count: int
     unknown_entries: tuple[str, ...] = ()
     unknown_goals: tuple[str, ...] = ()
+    # Where the entries and goals came from: "request", "map" (touchpoints whose
+    # `journey_role` says so) or "stages" (the first and last stage with touchpoints).
+    entries_source: EndpointSource = "stages"
+    goals_source: EndpointSource = "stages"
 
     @cached_property
     def stage_by_id(self) -> dict[str, Stage]:
@@ -114,8 +119,9 @@ def build_journey_graph(
 ) -> JourneyGraph:
     """The journey graph of a map document (the shape of `map_document`).
 
-    Entries default to the touchpoints of the first stage that has any, goals to those of
-    the last; `entry` and `goal` replace them with lists of touchpoint ids (ids not on the
+    Entries default to the touchpoints the map marks as entries (`journey_role`), else to
+    those of the first stage that has any; goals likewise, with the last; `entry` and
+    `goal` replace them with lists of touchpoint ids (ids not on the
     graph are left out and listed in `unknown_entries` / `unknown_goals`).
 
     Examples
@@ -199,8 +205,8 @@ def build_journey_graph(
             if attrs["count"] > 0
         )
 
-    entries, unknown_entries = _endpoints(entry, node_attrs, first=True)
-    goals, unknown_goals = _endpoints(goal, node_attrs, first=False)
+    entries, unknown_entries, entries_source = _endpoints(entry, node_attrs, role="entry")
+    goals, unknown_goals, goals_source = _endpoints(goal, node_attrs, role="goal")
     contents = read_contents(document=document, persona=persona, stage_by_id=stage_by_id)
     emotion_points = read_emotion_points(
         document=document, persona=persona, stage_by_id=stage_by_id
@@ -226,6 +232,8 @@ def build_journey_graph(
         traffic_edge_count=positive,
         unknown_entries=unknown_entries,
         unknown_goals=unknown_goals,
+        entries_source=entries_source,
+        goals_source=goals_source,
     )
 
 
@@ -254,17 +262,23 @@ def _edge_attrs(count: int, outflow: int) -> dict[str, Any]:
 
 
 def _endpoints(
-    requested: Sequence[str] | None, node_attrs: Mapping[str, dict[str, Any]], *, first: bool
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    requested: Sequence[str] | None, node_attrs: Mapping[str, dict[str, Any]], *, role: str
+) -> tuple[tuple[str, ...], tuple[str, ...], EndpointSource]:
+    """The entries (or goals), the requested ids not on the graph, and where they came from:
+    the request; else the touchpoints the map marks with the role (those the persona filter
+    kept); else the first (or last) stage with touchpoints."""
     if requested is None:
         if not node_attrs:
-            return (), ()
+            return (), (), "stages"
+        marked = tuple(n for n, a in node_attrs.items() if a["journey_role"] == role)
+        if marked:
+            return marked, (), "map"
         indexes = [attrs["stage_index"] for attrs in node_attrs.values()]
-        wanted = min(indexes) if first else max(indexes)
-        return tuple(n for n, a in node_attrs.items() if a["stage_index"] == wanted), ()
+        wanted = min(indexes) if role == "entry" else max(indexes)
+        return tuple(n for n, a in node_attrs.items() if a["stage_index"] == wanted), (), "stages"
     ids = {str(value) for value in requested}
     found = sorted((n for n in ids if n in node_attrs), key=lambda n: node_attrs[n]["position"])
-    return tuple(found), tuple(sorted(ids - set(found)))
+    return tuple(found), tuple(sorted(ids - set(found))), "request"
 
 
 def _personas(

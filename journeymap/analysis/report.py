@@ -118,6 +118,8 @@ def _meta(
         "goals": _ids(journey.goals),
         "unknown_entries": _ids(journey.unknown_entries),
         "unknown_goals": _ids(journey.unknown_goals),
+        "entries_source": journey.entries_source,
+        "goals_source": journey.goals_source,
         "approximations": _flagged(result, flag="approximate", reason="approximation"),
         "truncations": _flagged(result, flag="truncated", reason="truncation"),
         "ignored": dict(journey.ignored),

@@ -115,6 +115,11 @@ class Card(MapItem):
         ordering = ["order_key", "id"]
 
 
+class JourneyRole(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    GOAL = "goal", "Goal"
+
+
 class Touchpoint(MapItem):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
     lane = models.ForeignKey(Lane, on_delete=models.CASCADE, related_name="+")
@@ -125,6 +130,10 @@ class Touchpoint(MapItem):
     emotion = models.SmallIntegerField(
         default=0, validators=[MinValueValidator(-3), MaxValueValidator(3)]
     )
+    # Where the analysed journey starts or ends (see docs/analysis.md, "Entries and goals");
+    # a flag on the touchpoint rather than a list on the map, so deleting a touchpoint
+    # takes its role with it.
+    journey_role = models.CharField(max_length=5, choices=JourneyRole.choices, blank=True)
     order_key = OrderKeyField()
 
     class Meta:

@@ -11,6 +11,7 @@ from journeymap.workspaces.models import Workspace
 
 from ..models import Channel, CustomerProfile, Feature, Persona, PersonaVersion, Segment
 from ..rules import RuleError, validate_rules
+from ..selectors import segment_customers
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -180,14 +181,19 @@ class SegmentSerializer(WorkspaceOwnedSerializer):
     same_workspace_fields = ("personas",)
     personas = ScopedRelatedField(many=True, queryset=Persona.objects.all(), required=False)
     rules = serializers.JSONField(required=False)
+    # How many customers the rules select now: one COUNT query per segment shown.
+    size = serializers.SerializerMethodField()
 
     class Meta:
         model = Segment
         fields = [
-            "id", "workspace", "name", "description", "rules", "personas",
+            "id", "workspace", "name", "description", "rules", "personas", "size",
             "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "size", "created_at", "updated_at"]
+
+    def get_size(self, segment: Segment) -> int:
+        return segment_customers(segment=segment).count()
 
     def validate_rules(self, value: Any) -> Any:
         try:

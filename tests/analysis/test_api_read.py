@@ -71,3 +71,58 @@ def test_bad_parameters_are_clear_errors(
 def test_another_workspace_gets_404(world: Any, client_as: Any) -> None:
     response = client_as("outsider").get(f"/api/maps/{world.acme.map.id}/analysis/")
     assert response.status_code == 404
+
+
+def test_a_goal_set_on_the_map_changes_the_critical_path(
+    world: Any, client_as: Any, mapped: dict[str, Any]
+) -> None:
+    """The journey role is an ordinary field of the write path: set once, every later
+    analysis uses it (and the cache, keyed by seq, sees the change)."""
+    import uuid
+
+    from journeymap.maps.services.ops import apply_ops
+
+    client = client_as("editor")
+    post_log(client, mapped["map"].id, log_text(LOG_ROWS))
+    tp = mapped["tp"]
+    url = f"/api/maps/{mapped['map'].id}/analysis/"
+    assert client.get(url).json()["critical_path"]["path"][-1] == tp["Checkout"]
+    apply_ops(
+        map_id=mapped["map"].id,
+        actor=world.owner,
+        op_id=uuid.uuid4(),
+        ops=[
+            {
+                "action": "update",
+                "entity": "touchpoint",
+                "id": tp["Site"],
+                "fields": {"journey_role": "goal"},
+            }
+        ],
+    )
+    result = client.get(url).json()
+    assert result["meta"]["goals_source"] == "map"
+    assert result["meta"]["goals"]["items"] == [tp["Site"]]
+    assert result["critical_path"]["path"] == [tp["Ad"], tp["Site"]]
+
+
+def test_a_journey_role_must_be_entry_goal_or_none(world: Any, mapped: dict[str, Any]) -> None:
+    import uuid
+
+    from journeymap.core.errors import OpRejected
+    from journeymap.maps.services.ops import apply_ops
+
+    with pytest.raises(OpRejected):
+        apply_ops(
+            map_id=mapped["map"].id,
+            actor=world.owner,
+            op_id=uuid.uuid4(),
+            ops=[
+                {
+                    "action": "update",
+                    "entity": "touchpoint",
+                    "id": mapped["tp"]["Site"],
+                    "fields": {"journey_role": "exit"},
+                }
+            ],
+        )

@@ -51,6 +51,33 @@ def test_entries_and_goals_default_to_the_first_and_last_stage_with_touchpoints(
     # Advocate, the last stage, is empty: the goals are in Use.
     assert journey.entries == ("ad", "search")
     assert journey.goals == ("app", "manual")
+    assert (journey.entries_source, journey.goals_source) == ("stages", "stages")
+
+
+def test_the_map_can_mark_its_entries_and_goals() -> None:
+    document = shop()
+    roles = {"search": "entry", "checkout": "goal", "cart": "nonsense"}
+    for row in document["touchpoints"]:
+        row["journey_role"] = roles.get(row["id"], "")
+    journey = build_journey_graph(document=document)
+    assert (journey.entries, journey.entries_source) == (("search",), "map")
+    assert (journey.goals, journey.goals_source) == (("checkout",), "map")
+    # A request still wins over the map, for that request.
+    asked = build_journey_graph(document=document, entry=["ad"])
+    assert (asked.entries, asked.entries_source) == (("ad",), "request")
+    assert asked.goals == ("checkout",)
+
+
+def test_marked_entries_the_persona_filter_drops_fall_back_to_stage_order() -> None:
+    document = shop()
+    for row in document["touchpoints"]:
+        if row.get("persona") == SAM:
+            row["journey_role"] = "entry"
+    marked = [row["id"] for row in document["touchpoints"] if row.get("journey_role")]
+    assert marked, "the fixture has a touchpoint of Sam's"
+    journey = build_journey_graph(document=document, persona=PAT)
+    assert journey.entries_source == "stages"
+    assert not set(journey.entries) & set(marked)
 
 
 def test_entries_and_goals_can_be_given_and_unknown_ids_are_reported() -> None:

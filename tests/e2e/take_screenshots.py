@@ -1,4 +1,5 @@
-"""Screenshots of the home, the board and the share view for docs/screenshots/.
+"""Screenshots of the home, the board, the share view and the content matrix for
+docs/screenshots/.
 
 Run against a server with `manage.py seed_demo` data:
     .venv/bin/python tests/e2e/take_screenshots.py http://127.0.0.1:8000 [out_dir]
@@ -83,6 +84,11 @@ def main(base: str, out: Path) -> None:
         share.wait_for_selector('[data-testid="connection-status"][data-status="online"]')
         share.wait_for_timeout(600)
         share.screenshot(path=str(out / "share.png"))
+
+        page.goto(f"{base}/maps/{map_id}/content/")
+        page.wait_for_selector("table.matrix")
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(out / "content-matrix.png"), full_page=True)
 
         laptop = browser.new_context(viewport={"width": 1280, "height": 720})
         laptop.add_cookies(context.cookies())

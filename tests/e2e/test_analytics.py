@@ -178,6 +178,69 @@ def test_content_matrix_flags_gaps_on_preferred_channels_and_fills_one(
         )
     ]
 
+    def stored() -> list[tuple[str, str, str, str]]:
+        return [(c["title"], c["status"], c["stage"], c["channel"]) for c in saved()]
+
+    # Edit it where it stands: rename, change its status, drag it to Email · After, delete.
+    item = page.get_by_test_id("matrix-item").filter(has_text="Signup walkthrough video")
+    item.get_by_role("button", name="Signup walkthrough video", exact=True).dblclick()
+    rename = page.get_by_label("Rename Signup walkthrough video")
+    rename.fill("Signup tour")
+    rename.press("Enter")
+    item = page.get_by_test_id("matrix-item").filter(has_text="Signup tour")
+    item.get_by_label("Status of Signup tour").select_option("live")
+    expect(item.get_by_label("Status of Signup tour")).to_have_value("live")
+    for _ in range(40):  # the edits are acknowledged before the drag starts
+        if [(c["title"], c["status"]) for c in saved()] == [("Signup tour", "live")]:
+            break
+        page.wait_for_timeout(250)
+    grip = item.get_by_role("button", name="Move Signup tour").bounding_box()
+    target = email.locator("td").nth(2).bounding_box()
+    assert grip and target
+    x, y = grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 10, y - 10, steps=5)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=20)
+    page.mouse.up()
+    expect(email).to_contain_text("Signup tour")
+    expect(website.get_by_test_id("content-gap")).to_have_count(3)
+
+    want = [("Signup tour", "live", analytics_map.stages["After"], analytics_map.email)]
+    for _ in range(40):
+        if stored() == want:
+            break
+        page.wait_for_timeout(250)
+    assert stored() == want
+    page.get_by_role("button", name="Delete Signup tour").click()
+    expect(page.get_by_test_id("matrix-item")).to_have_count(0)
+    for _ in range(40):
+        if not saved():
+            break
+        page.wait_for_timeout(250)
+    assert saved() == []
+
+
+def test_a_touchpoint_marked_as_goal_ends_the_analysed_journey(
+    ana: User, analytics_map: AnalyticsMap
+) -> None:
+    ana.open_map(analytics_map.map_id)
+    page = ana.page
+    import_log(ana)
+    page.get_by_role("dialog", name="Import events").get_by_role("button", name="Close").click()
+    card = page.get_by_role("group", name="Touchpoint: Signup form")
+    card.click()
+    details = page.get_by_role("complementary", name="touchpoint details")
+    details.get_by_label("Journey role").select_option("goal")
+    expect(card.locator(".journey-role")).to_have_text("goal")
+    for _ in range(40):
+        analysis = ana.api("GET", f"/api/maps/{analytics_map.map_id}/analysis/")
+        if analysis["meta"]["goals_source"] == "map":
+            break
+        page.wait_for_timeout(250)
+    assert analysis["meta"]["goals"]["items"] == [analytics_map.touchpoints["Signup form"]]
+    assert analysis["critical_path"]["path"][-1] == analytics_map.touchpoints["Signup form"]
+
 
 def test_a_large_import_shows_its_progress_until_the_report(
     ana: User, analytics_map: AnalyticsMap

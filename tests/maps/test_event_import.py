@@ -24,7 +24,7 @@ from journeymap.maps.eventlog.models import EventImport, ImportStatus, JourneyEv
 from journeymap.maps.eventlog.parse import parse_timestamp
 from journeymap.maps.eventlog.selectors import directly_follows
 from journeymap.maps.models import MapOp
-from tests.eventlogs import LOG_ROWS, log_text, post_log, weights
+from tests.eventlogs import HEADER, LOG_ROWS, log_text, post_log, stamp, weights
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +226,96 @@ def test_timestamps(text: str, millis: int) -> None:
 def test_bad_timestamps(text: str) -> None:
     with pytest.raises(ValueError):
         parse_timestamp(text)
+
+
+def test_awkward_characters_are_stored_as_written(
+    world: Any, client_as: Any, mapped: dict[str, Any]
+) -> None:
+    """Tabs, backslashes, line breaks and a literal \\N are data, not COPY syntax."""
+    awkward = ["tab\there", "back\\slash", "line\nbreak", "\\N", "crlf\r\nx"]
+    lines = [HEADER]
+    for index, case in enumerate(awkward):
+        quoted = '"' + case.replace('"', '""') + '"'
+        lines += [f"{quoted},Ad,{stamp(index)},,", f"{quoted},Site,{stamp(index + 1)},,"]
+        lines.append(f'{quoted},"odd\\N {index}",{stamp(index + 2)},"p\\N","c\t"')
+    response = post_log(client_as("editor"), mapped["map"].id, "\n".join(lines) + "\n")
+    body = response.json()
+    assert body["status"] == "done", body["report"]
+    stored = set(JourneyEvent.objects.values_list("case_id", flat=True))
+    assert stored == set(awkward)
+    assert {n["name"] for n in body["report"]["unknown_touchpoints"]} == {
+        f"odd\\N {index}" for index in range(len(awkward))
+    }
+    assert set(JourneyEvent.objects.exclude(persona="").values_list("persona", "channel")) == {
+        ("p\\N", "c")  # surrounding whitespace (the tab) is trimmed, as for every field
+    }
+    tp = mapped["tp"]
+    assert weights(mapped["map"].id) == {(tp["Ad"], tp["Site"]): len(awkward)}
+
+
+def test_events_of_a_deleted_touchpoint_count_as_unknown(
+    world: Any, client_as: Any, mapped: dict[str, Any]
+) -> None:
+    """The events stay as evidence; a deleted touchpoint's steps are no transitions (not
+    even the ones around it joined up), and its name shows among those the map lacks."""
+    import uuid
+
+    from journeymap.maps.eventlog.selectors import event_counts
+    from journeymap.maps.services.ops import apply_ops
+
+    post_log(client_as("editor"), mapped["map"].id, log_text(LOG_ROWS))
+    tp = mapped["tp"]
+    apply_ops(
+        map_id=mapped["map"].id,
+        actor=world.owner,
+        op_id=uuid.uuid4(),
+        ops=[{"action": "delete", "entity": "touchpoint", "id": tp["Site"]}],
+    )
+    assert JourneyEvent.objects.count() == len(LOG_ROWS)
+    assert directly_follows(map_id=mapped["map"].id) == []
+    counts = event_counts(map_id=mapped["map"].id)
+    assert counts["Site"] == 5
+    assert counts[tp["Ad"]] == 4
+    assert tp["Site"] not in counts
+
+
+def test_a_bad_row_after_many_batches_changes_nothing(
+    world: Any, client_as: Any, mapped: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Events are stored a batch at a time (committed batches on SQLite, one stream on
+    PostgreSQL); a bad row in a late batch still leaves no event and no weight behind."""
+    from journeymap.maps.eventlog import services
+
+    monkeypatch.setattr(services, "INSERT_BATCH", 5)
+    rows = [(f"b{n}", "Ad" if n % 2 else "Site", n % 50) for n in range(60)]
+    text = log_text(rows) + "late,Ad,not-a-time,,\n"
+    body = post_log(client_as("editor"), mapped["map"].id, text).json()
+    assert body["status"] == "failed"
+    assert body["report"]["errors"][0]["line"] == 62
+    assert JourneyEvent.objects.count() == 0
+    assert weights(mapped["map"].id) == {}
+
+
+def test_many_batches_count_like_one(world: Any, client_as: Any, mapped: dict[str, Any]) -> None:
+    from journeymap.maps.eventlog import services
+
+    rows = [(f"m{n // 3}", ["Ad", "Site", "Checkout"][n % 3], n % 3) for n in range(90)]
+    original = services.INSERT_BATCH
+    services.INSERT_BATCH = 7
+    try:
+        body = post_log(client_as("editor"), mapped["map"].id, log_text(rows)).json()
+    finally:
+        services.INSERT_BATCH = original
+    assert body["report"]["rows"] == 90
+    assert body["report"]["cases"] == 30
+    tp = mapped["tp"]
+    assert weights(mapped["map"].id) == {
+        (tp["Ad"], tp["Site"]): 30,
+        (tp["Site"], tp["Checkout"]): 30,
+    }
+    # Every event lies in the import's id range, through which all reads find them.
+    event_import = EventImport.objects.get()
+    ids = list(JourneyEvent.objects.values_list("id", flat=True))
+    assert event_import.first_event_id is not None
+    assert event_import.first_event_id <= min(ids)
+    assert event_import.last_event_id == max(ids)

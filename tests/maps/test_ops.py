@@ -587,3 +587,89 @@ def test_appending_uses_code_point_order_of_keys(world: World) -> None:
     document = map_document(journey_map=JourneyMap.objects.get(pk=world.acme.map.id))
     names = [s["name"] for s in document["stages"]]
     assert names == ["upper", "Discover", "lower", "appended"]
+
+
+def _touchpoints(world: World, count: int) -> list[str]:
+    lane = world.acme.lanes["touchpoints"]
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    run(
+        world,
+        [
+            create("touchpoint", {"stage": world.acme.stage, "lane": lane, "title": f"T{n}"}, i)
+            for n, i in enumerate(ids)
+        ],
+    )
+    return ids
+
+
+def _pairs(ids: list[str], count: int) -> list[dict[str, Any]]:
+    pairs = [(a, b) for a in ids for b in ids if a != b][:count]
+    return [create("transition", {"from_touchpoint": a, "to_touchpoint": b}) for a, b in pairs]
+
+
+@pytest.mark.parametrize("size", [3, 40])  # below and above the batch prefetch
+def test_create_conflicts_hold_in_small_and_large_batches(world: World, size: int) -> None:
+    """Past a few creates the existence checks are read once per batch; the rules stay:
+    an id taken before or earlier in the batch, and a transition that exists before or
+    earlier in the batch, are conflicts that change nothing."""
+    ids = _touchpoints(world, 8)
+    seed = str(uuid.uuid4())
+    run(world, [create("transition", {"from_touchpoint": ids[7], "to_touchpoint": ids[0]}, seed)])
+    seq = JourneyMap.objects.get(id=world.acme.map.id).seq
+    batch = _pairs(ids, size)
+    existing = Transition.objects.count()
+
+    taken_id = batch[:-1] + [create("transition", batch[-1]["fields"], seed)]
+    with pytest.raises(OpRejected) as rejected:
+        run(world, taken_id)
+    assert rejected.value.code == "conflict" and "id already exists" in str(rejected.value)
+
+    repeated_id = batch + [create("transition", batch[0]["fields"] | {}, batch[0]["id"])]
+    with pytest.raises(OpRejected) as rejected:
+        run(world, repeated_id)
+    assert rejected.value.code == "conflict"
+
+    repeated_pair = batch + [create("transition", dict(batch[0]["fields"]))]
+    with pytest.raises(OpRejected) as rejected:
+        run(world, repeated_pair)
+    assert "already exists" in str(rejected.value)
+    assert Transition.objects.count() == existing
+    assert JourneyMap.objects.get(id=world.acme.map.id).seq == seq
+
+    run(world, batch)
+    assert Transition.objects.count() == existing + size
+    again = _pairs(ids, size)
+    with pytest.raises(OpRejected) as rejected:
+        run(world, again)
+    assert "already exists" in str(rejected.value)
+
+
+def test_a_pair_deleted_earlier_in_a_large_batch_can_be_created_again(world: World) -> None:
+    ids = _touchpoints(world, 10)
+    batch = _pairs(ids, 30)
+    run(world, batch)
+    first = batch[0]
+    recreate = _pairs(ids, 60)[30:] + [
+        {"action": "delete", "entity": "transition", "id": first["id"], "fields": {}},
+        create("transition", dict(first["fields"])),
+    ]
+    run(world, recreate)
+    assert (
+        Transition.objects.filter(
+            from_touchpoint_id=first["fields"]["from_touchpoint"],
+            to_touchpoint_id=first["fields"]["to_touchpoint"],
+        ).count()
+        == 1
+    )
+    assert Transition.objects.count() == 60
+
+
+def test_a_large_batch_checks_each_create_without_a_query_each(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    ids = _touchpoints(world, 8)
+    batch = _pairs(ids, 50)
+    # 50 inserts, the lock, the op log and a handful of reads; not 50 × 3.
+    with django_assert_max_num_queries(70):
+        run(world, batch)
+    assert Transition.objects.count() == 50

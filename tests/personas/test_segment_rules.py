@@ -20,6 +20,57 @@ from ..factories import CustomerFactory, WorkspaceFactory
 
 GENDERS = ["male", "female", "nonbinary"]
 PRODUCTS = ["Tent", "Boots"]
+# Stored in mixed case on purpose: every text operator must ignore case.
+COUNTRIES = ["France", "FRANCE", "germany", "Spain"]
+CITIES = ["Lyon", "lyon", "Berlin", "Madrid", "St. Malo"]
+# One fixed moment for `within_days`, read by the SQL and by the reference alike.
+NOW = timezone.now().replace(microsecond=0)
+
+
+def _mixed_case(text: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([text, text.upper(), text.lower(), text.title()])
+
+
+text_conditions = st.one_of(
+    st.builds(
+        lambda f, op, v: {"field": f, "op": op, "value": v},
+        st.sampled_from(["gender", "country", "city"]),
+        st.sampled_from(["eq", "ne", "contains"]),
+        st.sampled_from(GENDERS + COUNTRIES + CITIES + ["an", "LY", "x"]).flatmap(_mixed_case),
+    ),
+    st.builds(
+        lambda f, v: {"field": f, "op": "in", "value": v},
+        st.sampled_from(["gender", "country", "city"]),
+        st.lists(
+            st.sampled_from(GENDERS + COUNTRIES + CITIES).flatmap(_mixed_case),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
+)
+aggregates = st.builds(
+    lambda spec, agg, op, value: {"purchases": spec, "agg": agg, "op": op, "value": value},
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "product": st.sampled_from(PRODUCTS).flatmap(_mixed_case),
+            "within_days": st.sampled_from([1, 30, 90, 365]),
+        },
+    ),
+    st.sampled_from(["count", "sum"]),
+    st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte"]),
+    st.sampled_from([0, 1, 2, 3, 100, 180.5, 500]),
+) | st.builds(
+    lambda agg, low, span: {
+        "purchases": {},
+        "agg": agg,
+        "op": "between",
+        "value": [low, low + span],
+    },
+    st.sampled_from(["count", "sum"]),
+    st.sampled_from([0, 1, 90, 200]),
+    st.sampled_from([0, 1, 300]),
+)
 
 conditions = st.one_of(
     st.builds(lambda v: {"field": "gender", "op": "eq", "value": v}, st.sampled_from(GENDERS)),
@@ -47,6 +98,8 @@ conditions = st.one_of(
         st.sampled_from(["gt", "lt", "gte"]),
         st.sampled_from([0, 100, 500]),
     ),
+    text_conditions,
+    aggregates,
 )
 trees = st.recursive(
     conditions,
@@ -66,7 +119,33 @@ def matches(node: dict[str, Any], customer: CustomerProfile, purchases: list[Pur
         return any(matches(child, customer, purchases) for child in node["any"])
     if "not" in node:
         return not matches(node["not"], customer, purchases)
-    now = timezone.now()
+    now = NOW
+    if "purchases" in node:
+        spec = node["purchases"]
+        chosen = [
+            p
+            for p in purchases
+            if p.product.lower() == spec.get("product", p.product).lower()
+            and (
+                "within_days" not in spec
+                or p.purchased_at >= now - timedelta(days=spec["within_days"])
+            )
+        ]
+        measure = (
+            len(chosen) if node["agg"] == "count" else sum((p.amount for p in chosen), Decimal(0))
+        )
+        op, value = node["op"], node["value"]
+        if op == "between":
+            return Decimal(str(value[0])) <= measure <= Decimal(str(value[1]))
+        target = Decimal(str(value))
+        return {
+            "eq": measure == target,
+            "ne": measure != target,
+            "gt": measure > target,
+            "gte": measure >= target,
+            "lt": measure < target,
+            "lte": measure <= target,
+        }[op]
     if "purchase" in node:
         spec = node["purchase"]
         since = now - timedelta(days=spec["within_days"])
@@ -82,12 +161,14 @@ def matches(node: dict[str, Any], customer: CustomerProfile, purchases: list[Pur
     op, value = node["op"], node["value"]
     if isinstance(actual, str):
         actual = actual.lower()
+        value = [v.lower() for v in value] if isinstance(value, list) else value.lower()
     if actual is None:
         return op == "ne"
     return {
         "eq": lambda: actual == value,
         "ne": lambda: actual != value,
         "in": lambda: actual in value,
+        "contains": lambda: value in actual,
         "gt": lambda: actual > value,
         "gte": lambda: actual >= value,
         "lt": lambda: actual < value,
@@ -99,10 +180,14 @@ def matches(node: dict[str, Any], customer: CustomerProfile, purchases: list[Pur
 @pytest.fixture
 def population(db: Any) -> Any:
     workspace = WorkspaceFactory()
-    now = timezone.now()
+    now = NOW
     for n in range(24):
         customer = CustomerFactory(
-            workspace=workspace, gender=GENDERS[n % 3], age=None if n == 5 else 16 + n * 2
+            workspace=workspace,
+            gender=[g.title() if n % 2 else g.upper() for g in GENDERS][n % 3],
+            age=None if n == 5 else 16 + n * 2,
+            country=COUNTRIES[n % 4],
+            city=CITIES[n % 5],
         )
         for k in range(n % 4):
             Purchase.objects.create(
@@ -115,13 +200,13 @@ def population(db: Any) -> Any:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(tree=trees)
 def test_sql_evaluation_agrees_with_the_rules(population: Any, tree: dict[str, Any]) -> None:
     validate_rules(tree)
     segment = Segment(workspace=population, name="s", rules=tree)
-    chosen = set(segment_customers(segment=segment).values_list("pk", flat=True))
+    chosen = set(segment_customers(segment=segment, now=NOW).values_list("pk", flat=True))
     expected = {
         customer.pk
         for customer in CustomerProfile.objects.filter(workspace=population).prefetch_related(
@@ -141,6 +226,18 @@ def test_sql_evaluation_agrees_with_the_rules(population: Any, tree: dict[str, A
         ({"purchase": {"product": "Tent", "within_days": 0}}, "rules.purchase.within_days"),
         ({"total_spent": {"op": "gt", "value": "lots"}}, "rules.total_spent.value"),
         ({"mystery": 1}, "rules"),
+        ({"purchases": {}, "agg": "avg", "op": "gt", "value": 1}, "rules.agg"),
+        (
+            {"purchases": {"product": ""}, "agg": "count", "op": "gt", "value": 1},
+            "rules.purchases.product",
+        ),
+        (
+            {"purchases": {"within_days": 0}, "agg": "sum", "op": "gt", "value": 1},
+            "rules.purchases.within_days",
+        ),
+        ({"purchases": {}, "agg": "sum", "op": "contains", "value": 1}, "rules.op"),
+        ({"purchases": {}, "agg": "sum", "op": "between", "value": [5, 1]}, "rules.value"),
+        ({"purchases": {}, "agg": "sum", "op": "gt"}, "rules"),
     ],
 )
 def test_malformed_rules_name_the_spot(tree: dict[str, Any], where: str) -> None:
@@ -189,3 +286,47 @@ def test_a_stored_rule_with_a_bad_within_days_still_reads(
     response = client_as("editor").get(f"/api/segments/{segment.id}/customers/")
     assert response.status_code == 200
     assert client_as("editor").get(f"/api/segments/{segment.id}/").status_code == 200
+
+
+def test_the_seed_examples_through_the_api(world: Any, client_as: Any) -> None:
+    """ "Bought X in the last 3 months and spent more than 500": saved through the API, its
+    size and members are the customers that did, whatever the case of the product name."""
+    workspace = world.acme.workspace
+    now = timezone.now()
+    buyer, small, lapsed, none = (CustomerFactory(workspace=workspace) for _ in range(4))
+    for customer, product, amount, days in [
+        (buyer, "x", "450", 10),
+        (buyer, "Other", "100", 200),  # spent counts whatever the product and the date
+        (small, "X", "100", 10),
+        (lapsed, "X", "900", 120),
+    ]:
+        Purchase.objects.create(
+            customer=customer,
+            product=product,
+            amount=Decimal(amount),
+            purchased_at=now - timedelta(days=days),
+        )
+    rules = {
+        "all": [
+            {
+                "purchases": {"product": "X", "within_days": 90},
+                "agg": "count",
+                "op": "gte",
+                "value": 1,
+            },
+            {"purchases": {}, "agg": "sum", "op": "gt", "value": 500},
+        ]
+    }
+    client = client_as("editor")
+    created = client.post(
+        "/api/segments/",
+        {"workspace": str(workspace.id), "name": "Recent X, big spenders", "rules": rules},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    segment_id = created.json()["id"]
+    assert client.get(f"/api/segments/{segment_id}/").json()["size"] == 1
+    members = client.get(f"/api/segments/{segment_id}/customers/").json()
+    listed = members["results"] if isinstance(members, dict) else members
+    assert [m["id"] for m in listed] == [str(buyer.id)]
+    assert none.pk not in {m["id"] for m in listed}

@@ -102,6 +102,14 @@ function Comments({ entity, id }: { entity: BoardItemEntity; id: string }) {
   );
 }
 
+// Where the analysis starts and ends the journey; a map that marks none uses its first and
+// last stage (docs/analysis.md, "Entries and goals").
+const JOURNEY_ROLE_OPTIONS: [string, string][] = [
+  ['', 'None (stage order decides)'],
+  ['entry', 'Entry: journeys start here'],
+  ['goal', 'Goal: journeys succeed here'],
+];
+
 function Choice({
   label,
   value,
@@ -159,6 +167,12 @@ function TypedFields({ entity, row }: { entity: BoardItemEntity; row: Row }) {
       <>
         <Choice label="Channel" value={String(row.channel ?? '')} options={channelOptions} onChange={(v) => set({ channel: orNull(v) })} />
         <Choice label="Persona" value={String(row.persona ?? '')} options={personaOptions} onChange={(v) => set({ persona: orNull(v) })} />
+        <Choice
+          label="Journey role"
+          value={String(row.journey_role ?? '')}
+          options={JOURNEY_ROLE_OPTIONS}
+          onChange={(v) => set({ journey_role: v })}
+        />
         <div className="field field-inline">
           <span>Feeling</span>
           <div className="scale" role="radiogroup" aria-label="Feeling">

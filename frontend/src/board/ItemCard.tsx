@@ -216,6 +216,9 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
         </div>
       )}
       <div className="item-foot">
+        {entity === 'touchpoint' && (row.journey_role === 'entry' || row.journey_role === 'goal') && (
+          <span className={`status journey-role role-${String(row.journey_role)}`}>{String(row.journey_role)}</span>
+        )}
         {entity === 'touchpoint' && (
           <span className="emotion-face" title={`Feeling ${scoreLabel(Number(row.emotion ?? 0))}`}>
             <Face score={Number(row.emotion ?? 0)} size={16} />

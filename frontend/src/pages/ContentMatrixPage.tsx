@@ -1,5 +1,18 @@
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError } from '../api/http';
 import type { Persona } from '../api/types';
@@ -65,6 +78,140 @@ function Composer({ label, onAdd }: { label: string; onAdd: (title: string) => v
   );
 }
 
+const CONTENT_STATUSES: [string, string][] = [
+  ['planned', 'Planned'],
+  ['in_production', 'In production'],
+  ['live', 'Live'],
+  ['retired', 'Retired'],
+];
+
+/** The cell under the pointer (a dragged item overlaps its neighbours); the keyboard, which
+ * has no pointer, goes by the item's overlap instead. */
+const cellUnderPointer: CollisionDetection = (args) => {
+  const under = pointerWithin(args);
+  return under.length ? under : rectIntersection(args);
+};
+
+/** A cell's drop target id: the stage and the channel a dropped item moves to. */
+function cellId(stage: string, channel: string): string {
+  return `cell:${stage}:${channel}`;
+}
+
+function DropCell({ id, className, testId, children }: { id: string; className: string; testId?: string; children: ReactNode }) {
+  const { setNodeRef, isOver } = useDroppable({ id });
+  return (
+    <td ref={setNodeRef} className={`${className}${isOver ? ' drop-over' : ''}`} data-testid={testId}>
+      {children}
+    </td>
+  );
+}
+
+/**
+ * One content item, editable where it stands: rename (double-click or Enter on the title),
+ * status, delete, and a drag handle to move it to another stage or channel (the keyboard
+ * moves it too: Space to pick up, arrows, Space to drop).
+ */
+function MatrixItem({
+  item,
+  accent,
+  readOnly,
+  onChange,
+  onDelete,
+}: {
+  item: Row;
+  accent: string;
+  readOnly: boolean;
+  onChange: (fields: Fields) => void;
+  onDelete: () => void;
+}) {
+  const title = String(item.title);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(title);
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: item.id, disabled: readOnly });
+  const style = {
+    ['--accent' as string]: accent,
+    transform: transform ? `translate(${transform.x}px, ${transform.y}px)` : undefined,
+    opacity: isDragging ? 0.6 : 1,
+  };
+  const commit = () => {
+    const next = draft.trim();
+    setEditing(false);
+    if (next && next !== title) onChange({ title: next });
+    else setDraft(title);
+  };
+  return (
+    <div ref={setNodeRef} className="matrix-item" style={style} data-testid="matrix-item">
+      <div className="matrix-item-head">
+        {!readOnly && (
+          <button type="button" className="matrix-grip" aria-label={`Move ${title}`} {...listeners} {...attributes}>
+            ⠿
+          </button>
+        )}
+        {editing ? (
+          <input
+            autoFocus
+            value={draft}
+            maxLength={300}
+            aria-label={`Rename ${title}`}
+            onChange={(e) => setDraft(e.target.value)}
+            onBlur={commit}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                commit();
+              } else if (e.key === 'Escape') {
+                setDraft(title);
+                setEditing(false);
+              }
+            }}
+          />
+        ) : readOnly ? (
+          <span className="matrix-title">{title}</span>
+        ) : (
+          <button
+            type="button"
+            className="matrix-title"
+            title="Double-click or press Enter to rename"
+            onDoubleClick={() => setEditing(true)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                setEditing(true);
+              }
+            }}
+          >
+            {title}
+          </button>
+        )}
+        {!readOnly && (
+          <button type="button" className="matrix-delete" aria-label={`Delete ${title}`} onClick={onDelete}>
+            ×
+          </button>
+        )}
+      </div>
+      <div className="matrix-item-foot">
+        <span className="muted">{CONTENT_TYPE_LABEL[String(item.content_type)] ?? 'Content'}</span>
+        {readOnly ? (
+          <span className="muted">{String(item.status ?? 'planned').replace('_', ' ')}</span>
+        ) : (
+          <select
+            className="matrix-status"
+            aria-label={`Status of ${title}`}
+            value={String(item.status ?? 'planned')}
+            onChange={(e) => onChange({ status: e.target.value })}
+          >
+            {CONTENT_STATUSES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+    </div>
+  );
+}
+
 function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
   const me = useMe();
   const handle = useMapEngine({ mapId, userId: me.id, initialDocument: initial });
@@ -77,6 +224,7 @@ function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
     return state.directory.personas.filter((p) => ids.has(p.id));
   }, [state]);
   const [persona, setPersona] = useState<string | null>(null);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
   useEffect(() => {
     if (persona === null && mapPersonas[0]) setPersona(mapPersonas[0].id);
   }, [mapPersonas, persona]);
@@ -129,6 +277,31 @@ function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
     handle.perform(ops, 'add content');
   }
 
+  function update(item: Row, fields: Fields) {
+    handle.perform([{ action: 'update', entity: 'content', id: item.id, fields }], 'edit content');
+  }
+
+  function remove(item: Row) {
+    handle.perform([{ action: 'delete', entity: 'content', id: item.id, fields: {} }], 'delete content');
+  }
+
+  function onDragEnd(event: DragEndEvent) {
+    const target = event.over ? String(event.over.id) : '';
+    const item = state!.items.content[String(event.active.id)];
+    if (!item || !target.startsWith('cell:')) return;
+    const [, stage = '', channel = ''] = target.split(':');
+    const ops: Op[] = [];
+    if (stage && stage !== item.stage) {
+      // A stage change is a move (last in the board cell it lands in, as on the board).
+      const siblings = cellItems(state!, 'content', stage, String(item.lane)).filter((c) => c.id !== item.id);
+      ops.push({ action: 'move', entity: 'content', id: item.id, fields: { stage, order_key: keyAtIndex(siblings, siblings.length) } });
+    }
+    if (channel !== String(item.channel ?? '')) {
+      ops.push({ action: 'update', entity: 'content', id: item.id, fields: { channel: channel || null } });
+    }
+    if (ops.length) handle.perform(ops, 'move content');
+  }
+
   const selectedName = mapPersonas.find((p) => p.id === persona)?.name ?? 'everyone';
   const rows = channelRows.map((channel) => {
     const channelId = channel?.id ?? NO_CHANNEL;
@@ -178,6 +351,7 @@ function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
       {stageList.length === 0 ? (
         <p className="muted">This map has no stages yet.</p>
       ) : (
+        <DndContext sensors={sensors} collisionDetection={cellUnderPointer} onDragEnd={onDragEnd}>
         <div className="matrix-wrap">
           <table className="matrix" aria-label={`Content for ${selectedName} by channel and stage`}>
             <thead>
@@ -204,16 +378,22 @@ function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
                       const items = contentAt(state, stage.id, channelId, persona);
                       const gap = prefers && items.length === 0;
                       return (
-                        <td key={stage.id} className={gap ? 'gap' : ''} data-testid={gap ? 'content-gap' : undefined}>
+                        <DropCell
+                          key={stage.id}
+                          id={cellId(stage.id, channelId)}
+                          className={gap ? 'gap' : ''}
+                          testId={gap ? 'content-gap' : undefined}
+                        >
                           <div className="matrix-cell">
                             {items.map((item) => (
-                              <div key={item.id} className="matrix-item" style={{ ['--accent' as string]: accent }}>
-                                <span>{String(item.title)}</span>
-                                <span className="muted">
-                                  {CONTENT_TYPE_LABEL[String(item.content_type)] ?? 'Content'} ·{' '}
-                                  {String(item.status ?? 'planned').replace('_', ' ')}
-                                </span>
-                              </div>
+                              <MatrixItem
+                                key={item.id}
+                                item={item}
+                                accent={accent}
+                                readOnly={readOnly}
+                                onChange={(fields) => update(item, fields)}
+                                onDelete={() => remove(item)}
+                              />
                             ))}
                             {gap && (
                               <span className="gap-flag" title={`${selectedName} prefers ${name}, and nothing reaches them here`}>
@@ -224,7 +404,7 @@ function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
                               <Composer label={`${name}, ${String(stage.name)}`} onAdd={(title) => add(stage, channel, title)} />
                             )}
                           </div>
-                        </td>
+                        </DropCell>
                       );
                     })}
                   </tr>
@@ -233,6 +413,7 @@ function Matrix({ mapId, initial }: { mapId: string; initial: MapDocument }) {
             </tbody>
           </table>
         </div>
+        </DndContext>
       )}
     </div>
   );

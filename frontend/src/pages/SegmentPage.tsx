@@ -7,6 +7,8 @@ import type { Json } from '../sync/types';
 import { NotFoundPage } from './NotFoundPage';
 import { PersonaAvatar } from './personaBits';
 
+const OPS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠', between: 'between' };
+
 /** The rule tree as nested, readable conditions. */
 function Rule({ node }: { node: Json }) {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return <code>{JSON.stringify(node)}</code>;
@@ -47,9 +49,26 @@ function Rule({ node }: { node: Json }) {
       </div>
     );
   }
+  if (n.purchases && typeof n.purchases === 'object' && !Array.isArray(n.purchases)) {
+    const p = n.purchases as Record<string, Json>;
+    const value = Array.isArray(n.value) ? (n.value as Json[]).join(' – ') : String(n.value);
+    return (
+      <div className="rule">
+        <strong>{n.agg === 'sum' ? 'amount spent' : 'purchases'}</strong>
+        {p.product != null && (
+          <>
+            {' '}
+            on <strong>{String(p.product)}</strong>
+          </>
+        )}
+        {p.within_days != null && <> in the last <em>{String(p.within_days)} days</em></>} {OPS[String(n.op)] ?? String(n.op)}{' '}
+        <em>{value}</em>
+      </div>
+    );
+  }
   if (n.total_spent && typeof n.total_spent === 'object' && !Array.isArray(n.total_spent)) {
     const t = n.total_spent as Record<string, Json>;
-    const ops: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=' };
+    const ops = OPS;
     return (
       <div className="rule">
         <strong>total spent</strong> {ops[String(t.op)] ?? String(t.op)} <em>{String(t.value)}</em>

@@ -508,6 +508,16 @@ export const ENTITY_SCHEMA = {
         ref: null,
         choices: null,
       },
+      journey_role: {
+        type: 'string',
+        nullable: false,
+        required: false,
+        updatable: true,
+        container: false,
+        many: false,
+        ref: null,
+        choices: ['', 'entry', 'goal'],
+      },
       order_key: {
         type: 'string',
         nullable: false,

@@ -34,6 +34,11 @@ class EventImport(models.Model):
     report = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Where this import's events lie in the event table's id order (see `JourneyEvent`):
+    # every id between is this import's or a concurrent one's. `first_event_id` is set when
+    # storing starts, `last_event_id` when it ends.
+    first_event_id = models.BigIntegerField(null=True, blank=True)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -45,24 +50,31 @@ class EventImport(models.Model):
 class JourneyEvent(models.Model):
     """One customer event. `at_ms` (milliseconds since the epoch, UTC) rather than a datetime
     column, so that durations are plain integer arithmetic in SQL on SQLite and PostgreSQL
-    alike. `line` keeps file order for events of one case with equal timestamps."""
+    alike. `line` keeps file order for events of one case with equal timestamps.
+
+    The table is written a million rows at a time, so it carries nothing it can do without:
+    no secondary index and no foreign-key constraint. Each one doubled the cost of storing a
+    row (bench/event_import.py); every read goes through the import's id range instead, on
+    the primary key. The import is still a foreign key to Django, which deletes an import's
+    events with it. The touchpoint is a plain id: an event is evidence of what the log said,
+    and keeps saying it after the touchpoint is deleted; reads match it against the map's
+    touchpoints of the moment, so an event of a deleted touchpoint counts as one the map
+    lacks."""
 
     id = models.BigAutoField(primary_key=True)
-    event_import = models.ForeignKey(EventImport, on_delete=models.CASCADE, related_name="+")
-    map = models.ForeignKey("maps.JourneyMap", on_delete=models.CASCADE, related_name="+")
-    case_id = models.CharField(max_length=200)
-    # The touchpoint the event names, when the map has it; `label` is what the log said.
-    touchpoint = models.ForeignKey(
-        "maps.Touchpoint", on_delete=models.SET_NULL, null=True, related_name="+"
+    event_import = models.ForeignKey(
+        EventImport,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
+    case_id = models.CharField(max_length=200)
+    # The touchpoint the event named when it was imported (its id or title matched);
+    # None when it matched none. `label` is what the log said.
+    touchpoint_id = models.UUIDField(null=True)
     label = models.CharField(max_length=300)
     at_ms = models.BigIntegerField()
     line = models.PositiveIntegerField()
     persona = models.CharField(max_length=200, blank=True)
     channel = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["event_import", "case_id", "at_ms", "line"], name="event_case"),
-            models.Index(fields=["map", "touchpoint"], name="event_touchpoint"),
-        ]

@@ -22,7 +22,7 @@ from journeymap.core.errors import OpRejected
 from ..access import map_access
 from ..models import JourneyMap, MapOp
 from . import fields as f
-from .actions import Batch, Op, apply_one, serialize_row
+from .actions import Batch, Op, apply_one, prefetch_creates, serialize_row
 from .events import notify_committed
 
 
@@ -103,6 +103,7 @@ def apply_ops(
             )
 
         batch = Batch(map=journey_map, actor=actor, role=access.role)
+        prefetch_creates(batch, ops)
         for index, raw in enumerate(ops):
             try:
                 apply_one(batch, raw)
