@@ -161,7 +161,12 @@ def feature_save(*, feature: Feature, data: dict[str, Any]) -> Feature:
     tags = data.pop("persona_tags", None)
     with transaction.atomic():
         _assign(feature, data, ())
-        feature.save()
+        if feature._state.adding:
+            feature.save()
+        else:
+            # Only the fields sent: two people changing different fields at once (one the
+            # status, one the description) must not undo each other's change.
+            feature.save(update_fields=[*data, "updated_at"])
         if tags is not None:
             feature.persona_tags.all().delete()
             FeaturePersona.objects.bulk_create(

@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
@@ -195,11 +196,20 @@ class User:
 
     def sign_in(self) -> None:
         page = self.page
-        page.goto(f"{self.app.url}/login/")
-        page.get_by_label("Username").fill(self.username)
-        page.get_by_label("Password").fill(self.password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{self.app.url}/")
+        for attempt in range(3):
+            page.goto(f"{self.app.url}/login/")
+            # The form is the app's: fill it once the app has settled, not mid-load (a
+            # reload under a half-filled form left it empty and the sign-in never sent).
+            page.wait_for_load_state("networkidle")
+            page.get_by_label("Username").fill(self.username)
+            page.get_by_label("Password").fill(self.password)
+            page.get_by_role("button", name="Sign in").click()
+            try:
+                page.wait_for_url(f"{self.app.url}/", timeout=10_000 if attempt == 2 else 5_000)
+                return
+            except PlaywrightTimeoutError:
+                if attempt == 2:
+                    raise
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
         csrf = next(c["value"] for c in self.context.cookies() if c["name"] == "csrftoken")

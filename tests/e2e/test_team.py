@@ -46,9 +46,10 @@ def test_an_invitee_joins_and_the_owner_changes_their_role_and_removes_them(
     invitee.sign_in()
     guest = invitee.page
     guest.goto(link)
+    guest.wait_for_load_state("networkidle")
     guest.get_by_role("button", name="Join workspace").click()
     guest.wait_for_url(f"{invitee.app.url}/")
-    expect(guest.get_by_label("Workspace")).to_have_value(team.workspace)
+    expect(guest.get_by_label("Workspace", exact=True)).to_have_value(team.workspace)
     # As an editor she sees the members, read-only.
     guest.get_by_role("link", name="Team").click()
     expect(guest.get_by_text(f"Who works in {team.workspace_name}.")).to_be_visible()
@@ -107,13 +108,15 @@ def test_a_signed_out_invitee_signs_in_first_and_a_revoked_link_says_so(
     guest.goto(link)
     guest.wait_for_url(re.compile(r"/login/\?next="))
     expect(guest.get_by_text("Sign in to join the workspace you were invited to.")).to_be_visible()
+    guest.wait_for_load_state("networkidle")
     guest.get_by_label("Username").fill(invitee.username)
     guest.get_by_label("Password").fill(invitee.password)
     guest.get_by_role("button", name="Sign in").click()
     guest.wait_for_url(link)
+    guest.wait_for_load_state("networkidle")
     guest.get_by_role("button", name="Join workspace").click()
     guest.wait_for_url(f"{invitee.app.url}/")
-    expect(guest.get_by_label("Workspace")).to_have_value(team.workspace)
+    expect(guest.get_by_label("Workspace", exact=True)).to_have_value(team.workspace)
 
     guest.goto(revoked)
     guest.get_by_role("button", name="Join workspace").click()

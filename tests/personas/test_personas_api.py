@@ -208,3 +208,23 @@ def test_a_duplicate_external_id_on_update_is_a_400(
     assert response.status_code == 400
     assert response.json()["errors"] == {"external_id": ["already used in this workspace"]}
     assert CustomerProfile.objects.get(pk=other.pk).external_id == "B"
+
+
+def test_two_patches_of_different_feature_fields_both_hold(world: Any, client_as: Any) -> None:
+    """A PATCH writes only what it sends: a stale copy of the row does not undo the status
+    someone else set meanwhile."""
+    from personas.models import Feature
+    from personas.services import feature_save
+
+    feature = Feature.objects.create(workspace=world.acme.workspace, name="Saved carts")
+    stale = Feature.objects.get(pk=feature.pk)
+    client = client_as("editor")
+    assert (
+        client.patch(
+            f"/api/features/{feature.id}/", {"status": "planned"}, format="json"
+        ).status_code
+        == 200
+    )
+    feature_save(feature=stale, data={"description": "Across devices"})
+    feature.refresh_from_db()
+    assert (feature.status, feature.description) == ("planned", "Across devices")

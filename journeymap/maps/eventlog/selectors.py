@@ -13,6 +13,7 @@ ceil(p·n), so the median of 4 durations is the 2nd. `percentile_disc` on Postgr
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,8 +156,11 @@ def directly_follows(*, map_id: Any, pending: Any = None) -> list[StepFigures]:
         ORDER BY pairs.n DESC, source.id, target.id
         LIMIT {MAX_TRANSITIONS + 1}
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    # A transaction only on PostgreSQL, for SET LOCAL. On SQLite a transaction begins
+    # IMMEDIATE (settings.py), taking the write lock: a read inside one would stall every
+    # live edit of every map for as long as the query runs.
+    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+        if postgres:
             # The query sorts every step; in memory, not in temporary files (the default
             # 4 MB is a fortieth of what a million steps take).
             cursor.execute("SET LOCAL work_mem = '256MB'")
