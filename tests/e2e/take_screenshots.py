@@ -1,5 +1,5 @@
-"""Screenshots of the home, the board, the share view and the content matrix for
-docs/screenshots/.
+"""Screenshots of the home, the board, the share view, the content matrix and the features
+page for docs/screenshots/.
 
 Run against a server with `manage.py seed_demo` data:
     .venv/bin/python tests/e2e/take_screenshots.py http://127.0.0.1:8000 [out_dir]
@@ -89,6 +89,10 @@ def main(base: str, out: Path) -> None:
         page.wait_for_selector("table.matrix")
         page.wait_for_timeout(600)
         page.screenshot(path=str(out / "content-matrix.png"), full_page=True)
+        page.goto(f"{base}/features/")
+        page.wait_for_selector(".features-table tbody tr")
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(out / "features.png"), full_page=True)
 
         laptop = browser.new_context(viewport={"width": 1280, "height": 720})
         laptop.add_cookies(context.cookies())
