@@ -13,11 +13,10 @@ back. Until the import is `done`, nothing reads its events.
 
 from __future__ import annotations
 
-import gc
 import logging
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -31,6 +30,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from journeymap.core.errors import OpRejected
+from journeymap.core.gc import cycle_collection_paused
 
 from ..models import JourneyMap, Lane, LaneKind, Stage, Touchpoint, Transition
 from ..services.ops import apply_ops
@@ -188,7 +188,7 @@ def _ingest(
     with (
         path.open("rb") as file,
         _EventWriter(event_import) as writer,
-        _without_cycle_collector(),
+        cycle_collection_paused(),
     ):
         items = read_events(file, names=names, max_rows=max_rows())
         for batch in _batches(items, INSERT_BATCH):
@@ -216,21 +216,6 @@ def _ingest(
         errors.append({"line": 2, "column": "", "message": "the log has no events"})
         error_count = 1
     return errors, error_count, rows, unknown
-
-
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """The import loop allocates millions of tuples, none of them in a reference cycle, so
-    reference counting frees them all; the cycle collector, triggered by the allocations,
-    would walk every live object of the process again and again (1.9 s of a 1M-row import).
-    It is paused for the loop only, process-wide; nothing is lost, it just runs later."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _last_event_id() -> int:
