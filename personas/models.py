@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from journeymap.workspaces.models import Workspace
@@ -189,15 +190,31 @@ class Segment(models.Model):
 
 
 class CustomerProfile(models.Model):
+    """One customer of the workspace. Age is not stored: it is computed from `birth_date`
+    on the day it is read, so it never goes stale."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="customers")
     external_id = models.CharField(max_length=120)
-    name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
     gender = models.CharField(max_length=40, blank=True)
-    age = models.PositiveSmallIntegerField(null=True, blank=True)
-    country = models.CharField(max_length=80, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
     city = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    income = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    signup_date = models.DateField(null=True, blank=True)
+    # Value attributes as imported; blank ones are computed from purchases when read
+    # (personas.selectors.customer_values).
+    lifetime_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    acquisition_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    churn_risk = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    upsell_potential = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
     attributes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -208,9 +225,24 @@ class CustomerProfile(models.Model):
                 fields=["workspace", "external_id"], name="unique_customer_external_id"
             ),
         ]
+        indexes = [models.Index(fields=["workspace", "email"], name="customer_email")]
 
     def __str__(self) -> str:
         return self.name or self.external_id
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
 
 
 class Purchase(models.Model):
@@ -221,10 +253,38 @@ class Purchase(models.Model):
     product = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     purchased_at = models.DateTimeField()
+    channel = models.CharField(max_length=100, blank=True)
+    # Which purchase of the file this is: a digest of (customer, product, amount, time,
+    # channel, how many identical rows came before it). Re-importing a file finds the same
+    # digests and adds nothing; two identical rows in one file stay two purchases.
+    fingerprint = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-purchased_at"]
-        indexes = [models.Index(fields=["product", "purchased_at"])]
+        # Rules compare products without case (UPPER on both sides): this index is what lets
+        # "bought X in the last 90 days" start from X's recent purchases (bench/segments.py).
+        indexes = [models.Index(Upper("product"), "purchased_at", name="purchase_product_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="unique_purchase_fingerprint",
+            ),
+        ]
+
+
+class SegmentSnapshot(models.Model):
+    """A segment's size on one day, for its trend chart."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="snapshots")
+    taken_on = models.DateField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "taken_on"], name="unique_segment_day"),
+        ]
 
 
 class FeatureStatus(models.TextChoices):

@@ -24,8 +24,11 @@ Example, "bought X in the last 3 months and spent more than 500":
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+# `age` is computed from `birth_date` on the day of evaluation; `name` is the first and last
+# name joined by a space. Dates are ISO strings ("2026-03-31").
 PROFILE_FIELDS = {
     "gender": "text",
     "age": "number",
@@ -33,9 +36,15 @@ PROFILE_FIELDS = {
     "city": "text",
     "email": "text",
     "name": "text",
+    "first_name": "text",
+    "last_name": "text",
+    "income": "number",
+    "signup_date": "date",
 }
 TEXT_OPS = {"eq", "ne", "in", "contains"}
 NUMBER_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between", "in"}
+DATE_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between"}
+OPS_BY_KIND = {"text": TEXT_OPS, "number": NUMBER_OPS, "date": DATE_OPS}
 COMPARE_OPS = {"gt", "gte", "lt", "lte"}
 AGGREGATE_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between"}
 AGGREGATES = ("count", "sum")
@@ -99,20 +108,33 @@ def _condition(node: dict[str, Any], path: str) -> None:
     if kind is None:
         raise RuleError(f"{path}.field", f"must be one of: {', '.join(PROFILE_FIELDS)}")
     op, value = node["op"], node["value"]
-    allowed = NUMBER_OPS if kind == "number" else TEXT_OPS
+    allowed = OPS_BY_KIND[kind]
     if op not in allowed:
         raise RuleError(f"{path}.op", f"must be one of: {', '.join(sorted(allowed))}")
-    check = _number if kind == "number" else (lambda item: isinstance(item, str))
+    check = {"number": _number, "date": _iso_date, "text": lambda item: isinstance(item, str)}[kind]
     if op == "between":
         if not (isinstance(value, list) and len(value) == 2 and all(map(check, value))):
             raise RuleError(f"{path}.value", "between takes [low, high]")
-        if value[0] > value[1]:
+        if value[0] > value[1]:  # ISO dates order as text
             raise RuleError(f"{path}.value", "low must not exceed high")
     elif op == "in":
         if not (isinstance(value, list) and value and all(map(check, value))):
             raise RuleError(f"{path}.value", "in takes a non-empty list")
     elif not check(value):
-        raise RuleError(f"{path}.value", f"must be a {kind}")
+        raise RuleError(
+            f"{path}.value",
+            "must be a date (YYYY-MM-DD)" if kind == "date" else f"must be a {kind}",
+        )
+
+
+def _iso_date(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _aggregate(node: dict[str, Any], path: str) -> None:

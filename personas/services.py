@@ -26,8 +26,10 @@ from .models import (
     Persona,
     PersonaVersion,
     Segment,
+    SegmentSnapshot,
 )
 from .photos import Photo
+from .selectors import segment_customers
 
 PERSONA_M2M = ("preferred_channels",)
 
@@ -147,13 +149,53 @@ def channel_save(*, channel: Channel, data: dict[str, Any]) -> Channel:
 
 
 def segment_save(*, segment: Segment, data: dict[str, Any]) -> Segment:
-    """Create or update a segment; `data["rules"]` is already validated."""
+    """Create or update a segment; `data["rules"]` is already validated. Today's size is
+    recorded for the trend chart, as the rules may just have changed it."""
     with transaction.atomic():
         later = _assign(segment, data, ("personas",))
-        segment.save()
+        if segment._state.adding:
+            segment.save()
+        else:
+            # Only the fields sent: one editor renaming a segment while another changes its
+            # rules must not put the old rules back.
+            segment.save(
+                update_fields=[*(name for name in data if name not in later), "updated_at"]
+            )
         for name, value in later.items():
             getattr(segment, name).set(value)
+        segment_snapshot_record(segment=segment)
     return segment
+
+
+def segment_snapshot_record(
+    *, segment: Segment, size: int | None = None, on: date | None = None, replace: bool = True
+) -> SegmentSnapshot:
+    """Store the segment's size for a day (today unless given): one row per segment and day.
+    `size` is counted now unless the caller already has it. With `replace=False` a row the
+    day already has is kept, so a read records the day's size at most once."""
+    day = on or timezone.localdate()
+    if size is None:
+        size = segment_customers(segment=segment).count()
+    if replace:
+        snapshot, _ = SegmentSnapshot.objects.update_or_create(
+            segment=segment, taken_on=day, defaults={"size": size}
+        )
+    else:
+        # get_or_create retries the read if a concurrent request inserted the row first.
+        snapshot, _ = SegmentSnapshot.objects.get_or_create(
+            segment=segment, taken_on=day, defaults={"size": size}
+        )
+    return snapshot
+
+
+def segments_snapshot_all(*, on: date | None = None) -> int:
+    """Record every segment's size for the day (the daily `snapshot_segments` run), and
+    return how many were recorded."""
+    count = 0
+    for segment in Segment.objects.order_by("pk").iterator(chunk_size=200):
+        segment_snapshot_record(segment=segment, on=on)
+        count += 1
+    return count
 
 
 def feature_save(*, feature: Feature, data: dict[str, Any]) -> Feature:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from journeymap.maps.models import JourneyMap
 from journeymap.workspaces.models import Membership, Role, Workspace
@@ -71,13 +74,28 @@ class FeatureFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Feature {n}")
 
 
+def born_aged(age: int | None) -> date | None:
+    """A birth date 100 days past the customer's last birthday, so `age` holds all day."""
+    if age is None:
+        return None
+    today = timezone.localdate()
+    anniversary = date(today.year - age, today.month, min(today.day, 28))
+    return anniversary - timedelta(days=100)
+
+
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CustomerProfile
 
     workspace = factory.SubFactory(WorkspaceFactory)
     external_id = factory.Sequence(lambda n: f"C{n:05d}")
-    name = factory.Faker("name")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+
+    class Params:
+        age: int | None = None  # a birth date that makes the customer this old today
+
+    birth_date = factory.LazyAttribute(lambda o: born_aged(o.age))
 
 
 class MapFactory(factory.django.DjangoModelFactory):

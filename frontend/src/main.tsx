@@ -10,9 +10,9 @@ import { HomePage } from './pages/HomePage';
 import { InvitationPage } from './pages/InvitationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { CustomersPage } from './pages/CustomersPage';
 import { PersonaPage } from './pages/PersonaPage';
 import { PersonasPage } from './pages/PersonasPage';
-import { SegmentPage } from './pages/SegmentPage';
 import { SharePage } from './pages/SharePage';
 import { TeamPage } from './pages/TeamPage';
 import { ApiError } from './api/http';
@@ -21,6 +21,11 @@ import './styles/analysis.css';
 
 // Cytoscape and d3 load with the graph page only.
 const GraphPage = lazy(() => import('./pages/GraphPage').then((m) => ({ default: m.GraphPage })));
+// The rule builder and the charts load with the segment pages only.
+const SegmentPage = lazy(() => import('./pages/SegmentPage').then((m) => ({ default: m.SegmentPage })));
+const SegmentsPage = lazy(() => import('./pages/SegmentsPage').then((m) => ({ default: m.SegmentsPage })));
+const NewSegmentPage = lazy(() => import('./pages/SegmentsPage').then((m) => ({ default: m.NewSegmentPage })));
+const segmentsLoading = <div className="page-loading" aria-busy="true">Loading…</div>;
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -54,7 +59,31 @@ function App() {
               <Route path="/maps/:mapId/content/" element={<ContentMatrixPage />} />
               <Route path="/personas/" element={<PersonasPage />} />
               <Route path="/personas/:personaId/" element={<PersonaPage />} />
-              <Route path="/segments/:segmentId/" element={<SegmentPage />} />
+              <Route
+                path="/segments/"
+                element={
+                  <Suspense fallback={segmentsLoading}>
+                    <SegmentsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/segments/new/"
+                element={
+                  <Suspense fallback={segmentsLoading}>
+                    <NewSegmentPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="/segments/:segmentId/"
+                element={
+                  <Suspense fallback={segmentsLoading}>
+                    <SegmentPage />
+                  </Suspense>
+                }
+              />
+              <Route path="/customers/" element={<CustomersPage />} />
               <Route path="/features/" element={<FeaturesPage />} />
               <Route path="/team/" element={<TeamPage />} />
               <Route path="/invitations/:token/" element={<InvitationPage />} />

@@ -1,5 +1,9 @@
 """GET /api/maps/<id>/analysis/ (?persona=, ?top_k=, ?entry=, ?goal=): every analysis of
-docs/analysis.md under its key. Members and share links read it."""
+docs/analysis.md under its key. Members and share links read it.
+
+GET /api/feature-priorities/?workspace= and GET /api/friction-points/?workspace=: the
+features of a workspace by priority score and the friction points they may resolve
+(docs/features.md). Members of the workspace read them; a share link does not."""
 
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from journeymap.maps.api.access import access_map
+from journeymap.workspaces.api.base import member_workspace
 
 from .bounds import MAX_TOP_K
 from .graph import JourneyTooLarge
+from .priority_read import feature_priorities, workspace_frictions
 from .read import map_analysis
 
 KEYS = (
@@ -64,6 +70,102 @@ class MapAnalysisView(APIView):
         except JourneyTooLarge as error:
             raise ValidationError({"map": [str(error)]}) from None
         return Response(result)
+
+
+WORKSPACE = OpenApiParameter(
+    "workspace", OpenApiTypes.UUID, required=True, description="the workspace (its members read)"
+)
+
+
+class FrictionPointSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    severity = serializers.IntegerField(min_value=1, max_value=5)
+    status = serializers.CharField()
+    map = serializers.UUIDField()
+    map_title = serializers.CharField()
+    stage_name = serializers.CharField()
+    features = serializers.ListField(child=serializers.UUIDField())
+    measured = serializers.BooleanField(help_text="its map has an event log that measured it")
+    traffic = serializers.IntegerField(
+        allow_null=True, help_text="customers through it, from the event logs (null: unmeasured)"
+    )
+
+
+class PersonaPartSerializer(serializers.Serializer):
+    persona = serializers.UUIDField()
+    name = serializers.CharField()
+    tier = serializers.CharField()
+    weight = serializers.IntegerField()
+    relevance = serializers.IntegerField()
+    points = serializers.IntegerField()
+
+
+class FrictionPartSerializer(serializers.Serializer):
+    friction = serializers.UUIDField()
+    title = serializers.CharField()
+    map = serializers.UUIDField()
+    map_title = serializers.CharField()
+    severity = serializers.IntegerField()
+    status = serializers.CharField()
+    traffic = serializers.IntegerField(allow_null=True)
+    measured = serializers.BooleanField()
+    weight = serializers.FloatField()
+    points = serializers.FloatField()
+
+
+class SegmentPartSerializer(serializers.Serializer):
+    segment = serializers.UUIDField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class PriorityPartsSerializer(serializers.Serializer):
+    personas = inline_serializer(
+        "PriorityPersonas",
+        {"points": serializers.IntegerField(), "items": PersonaPartSerializer(many=True)},
+    )
+    reach = inline_serializer(
+        "PriorityReach",
+        {
+            "points": serializers.FloatField(),
+            "customers": serializers.IntegerField(),
+            "segments": SegmentPartSerializer(many=True),
+        },
+    )
+    friction = inline_serializer(
+        "PriorityFriction",
+        {"points": serializers.FloatField(), "items": FrictionPartSerializer(many=True)},
+    )
+
+
+class FeaturePrioritySerializer(serializers.Serializer):
+    feature = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    score = serializers.FloatField(help_text="personas + reach + friction (docs/features.md)")
+    parts = PriorityPartsSerializer()
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class FeaturePrioritiesView(APIView):
+    @extend_schema(
+        summary="The workspace's features by priority score, with the parts of each score",
+        parameters=[WORKSPACE],
+        responses=FeaturePrioritySerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        return Response(feature_priorities(workspace_id=member_workspace(request)))
+
+
+class FrictionPointsView(APIView):
+    @extend_schema(
+        summary="Every friction point of the workspace's maps, with linked features and traffic",
+        parameters=[WORKSPACE],
+        responses=FrictionPointSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        return Response(workspace_frictions(workspace_id=member_workspace(request)))
 
 
 def _uuid(value: str | None, name: str) -> str | None:

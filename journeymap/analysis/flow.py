@@ -219,14 +219,10 @@ def friction_hotspots(*, journey: JourneyGraph, top_k: int) -> dict[str, Any]:
     >>> found["items"][0]["score"]
     14
     """
-    per_stage = stage_inflow(journey=journey)
-    nodes = journey.graph.nodes
+    traffic_of = friction_traffic(journey=journey)
     scored = []
     for friction in journey.frictions:
-        if friction.touchpoint is None:
-            traffic = per_stage[friction.stage]
-        else:
-            traffic = nodes[friction.touchpoint]["traffic"]
+        traffic = traffic_of[friction.id]
         scored.append((friction, traffic, friction.severity * traffic))
     scored.sort(key=lambda item: (-item[2], -item[0].severity, item[0].id))
     return {
@@ -244,6 +240,33 @@ def friction_hotspots(*, journey: JourneyGraph, top_k: int) -> dict[str, Any]:
             for friction, traffic, score in scored[:top_k]
         ],
         "count": len(scored),
+    }
+
+
+def friction_traffic(*, journey: JourneyGraph) -> dict[str, int]:
+    """Customers through each friction point of the graph, by friction id: those through its
+    touchpoint (the larger of those seen arriving and leaving) or, for a friction on a whole
+    stage, those entering the stage. The traffic of `friction_hotspots`, for every friction
+    rather than the top few (the feature priorities of `priority.py` read it).
+
+    >>> from .graph import build_journey_graph, sketch_document
+    >>> document = sketch_document(stages=[["a"], ["b"]], transitions={("a", "b"): 7})
+    >>> document["frictions"] = [
+    ...     {"id": "on-b", "stage": "stage-2", "touchpoint": "b", "severity": 2},
+    ...     {"id": "stage-1", "stage": "stage-1", "touchpoint": None, "severity": 1},
+    ... ]
+    >>> friction_traffic(journey=build_journey_graph(document=document))
+    {'on-b': 7, 'stage-1': 7}
+    """
+    per_stage = stage_inflow(journey=journey)
+    nodes = journey.graph.nodes
+    return {
+        friction.id: (
+            per_stage[friction.stage]
+            if friction.touchpoint is None
+            else nodes[friction.touchpoint]["traffic"]
+        )
+        for friction in journey.frictions
     }
 
 

@@ -7,7 +7,7 @@ purchase dates count back from the day of seeding, so "in the last 90 days" keep
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -217,10 +217,13 @@ def _generate(
             id=demo_id(f"customer:northwind:{number}"),
             workspace=workspace,
             external_id=f"NW-{number:05d}",
-            name=f"{first} {last}",
+            first_name=first,
+            last_name=last,
             email=f"{first}.{last}.{number}@example.com".lower().replace("'", ""),
             gender=gender,
-            age=age,
+            birth_date=_born(now.date(), age=age, number=number),
+            income=Decimal(18_000 + (number * 7_919) % 62_000),
+            signup_date=(now - timedelta(days=30 + (number * 53) % 900)).date(),
             country="United Kingdom",
             city=rng.choices(cities, weights=city_weights)[0],
             attributes={
@@ -241,9 +244,23 @@ def _generate(
                     product=product,
                     amount=price,
                     purchased_at=now - timedelta(days=days_ago, minutes=rng.randint(0, 1439)),
+                    channel=_PURCHASE_CHANNELS[(number + index) % len(_PURCHASE_CHANNELS)],
                 )
             )
     return customers, purchases
+
+
+_PURCHASE_CHANNELS = ("Website", "Mobile app", "Store", "Website")
+
+
+def _born(today: date, *, age: int, number: int) -> date:
+    """A birth date that makes the customer `age` today: that many years back, then up to
+    364 days further (from the customer's number, so the random stream is not touched)."""
+    try:
+        anniversary = today.replace(year=today.year - age)
+    except ValueError:  # 29 February, in a year without one
+        anniversary = today.replace(year=today.year - age, day=28)
+    return anniversary - timedelta(days=(number * 37) % 365)
 
 
 def _age(rng: random.Random) -> int:

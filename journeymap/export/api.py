@@ -1,7 +1,8 @@
 """Export endpoints. Thin: check access, parse options, call one service, send the bytes.
 
-GET /api/maps/<id>/export.pdf|png|csv (members and share links) and
-GET /api/personas/<id>/sheet.pdf (members of the persona's workspace)."""
+GET /api/maps/<id>/export.pdf|png|csv (members and share links),
+GET /api/personas/<id>/sheet.pdf (members of the persona's workspace) and
+GET /api/feature-priorities/export.csv?workspace= (members of that workspace)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 
 from journeymap.core.api.schema import ErrorSerializer
 from journeymap.maps.api.access import access_map
-from journeymap.workspaces.api.base import share_link_of
+from journeymap.workspaces.api.base import member_workspace, share_link_of
 
 from .models import ExportFormat
 from .options import SECTIONS, ExportOptions, OptionsRejected, parse_options
@@ -28,6 +29,7 @@ from .services import (
     Caller,
     Export,
     ExportRefused,
+    export_features_csv,
     export_map,
     export_map_csv,
     export_persona_sheet,
@@ -171,4 +173,22 @@ class PersonaSheetView(APIView):
                 export_persona_sheet(persona=persona, caller=_caller(request), options=options)
             )
         except (ExportRefused, OptionsRejected) as error:
+            return _refused(error)
+
+
+class FeaturePrioritiesCsvView(APIView):
+    @extend_schema(
+        summary="The workspace's features by priority score (CSV)",
+        parameters=[
+            OpenApiParameter(
+                "workspace", OpenApiTypes.UUID, required=True, description="the workspace"
+            )
+        ],
+        responses=_binary("text/csv", "feature, status, score, personas, frictions"),
+    )
+    def get(self, request: Request) -> HttpResponse | Response:
+        workspace_id = member_workspace(request)
+        try:
+            return _send(export_features_csv(workspace_id=workspace_id, caller=_caller(request)))
+        except ExportRefused as error:
             return _refused(error)

@@ -182,14 +182,16 @@ def content_matrix(*, document: Mapping[str, Any], personas: Sequence[Row]) -> l
 
 def features_by_persona(*, features: Sequence[Row], personas: Sequence[Row]) -> Row:
     """A feature × persona table of relevance (1–5), one row per feature tagged for any of
-    the personas, the most relevant overall first."""
+    the personas, the highest priority score first (then the most relevant to these
+    personas). The score is the workspace's (docs/features.md), whichever personas the
+    report covers, so that it reads the same as on the features page."""
     ids = [persona["id"] for persona in personas]
     rows = []
     for feature in features:
         cells = [feature["relevance"].get(pid) for pid in ids]
         if any(cells):
             rows.append({**feature, "cells": cells, "total": sum(c or 0 for c in cells)})
-    rows.sort(key=lambda f: (-f["total"], f["name"]))
+    rows.sort(key=lambda f: (-f.get("score", 0), -f["total"], f["name"]))
     return {"personas": [persona["name"] for persona in personas], "rows": rows}
 
 

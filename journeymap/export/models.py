@@ -13,6 +13,7 @@ class ExportFormat(models.TextChoices):
     PNG = "png", "Map grid (PNG)"
     CSV = "csv", "Map items (CSV)"
     PERSONA_PDF = "persona_pdf", "Persona sheet (PDF)"
+    FEATURES_CSV = "features_csv", "Features by priority (CSV)"
 
 
 class ExportStatus(models.TextChoices):

@@ -77,18 +77,37 @@ def persona_details(*, personas: Iterable[Persona]) -> list[dict[str, Any]]:
 
 
 def workspace_features(*, workspace_id: Any) -> list[dict[str, Any]]:
-    features = Feature.objects.filter(workspace_id=workspace_id).prefetch_related("persona_tags")
-    return [
-        {
-            "id": str(feature.id),
-            "name": feature.name,
-            "description": feature.description,
-            "status": feature.status,
-            "status_label": FeatureStatus(feature.status).label,
-            "relevance": {str(tag.persona_id): tag.relevance for tag in feature.persona_tags.all()},
-        }
-        for feature in features
-    ]
+    """The workspace's features, highest priority score first (docs/features.md), each with
+    its relevance per persona and the three parts of its score."""
+    from journeymap.analysis.priority_read import feature_priorities
+
+    features = {
+        str(feature.id): feature
+        for feature in Feature.objects.filter(workspace_id=workspace_id).prefetch_related(
+            "persona_tags"
+        )
+    }
+    out = []
+    for priority in feature_priorities(workspace_id=workspace_id):
+        feature = features.get(priority["feature"])
+        if feature is None:  # deleted between the two reads
+            continue
+        parts = priority["parts"]
+        out.append(
+            {
+                "id": str(feature.id),
+                "name": feature.name,
+                "description": feature.description,
+                "status": feature.status,
+                "status_label": FeatureStatus(feature.status).label,
+                "relevance": {
+                    str(tag.persona_id): tag.relevance for tag in feature.persona_tags.all()
+                },
+                "score": priority["score"],
+                "score_parts": {name: parts[name]["points"] for name in parts},
+            }
+        )
+    return out
 
 
 def _personas(workspace_id: Any, ids: Iterable[str] | None = None) -> list[Persona]:

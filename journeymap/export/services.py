@@ -25,7 +25,7 @@ from .options import ExportOptions, OptionsRejected
 from .render import STATIC_ROOT, build_map_html, build_persona_html, export_css
 from .sandbox import RenderCutOff, run_limited
 from .selectors import map_export_data, persona_sheet_data
-from .table import map_csv
+from .table import features_csv, map_csv
 
 DEFAULT_LIMITS = {
     "EXPORT_RENDER_SECONDS": 30.0,
@@ -223,6 +223,21 @@ def export_map_csv(*, journey_map: JourneyMap, caller: Caller) -> Export:
         workspace_id=journey_map.workspace_id,
         run=run,
         map=journey_map,
+    )
+
+
+def export_features_csv(*, workspace_id: Any, caller: Caller) -> Export:
+    """The workspace's features by priority score (docs/features.md), as CSV."""
+    from journeymap.analysis.priority_read import feature_priorities
+
+    def run() -> Export:
+        priorities = feature_priorities(workspace_id=workspace_id)
+        return Export(
+            features_csv(priorities=priorities), "text/csv; charset=utf-8", "features.csv"
+        )
+
+    return _recorded(
+        caller=caller, fmt=ExportFormat.FEATURES_CSV, workspace_id=workspace_id, run=run
     )
 
 

@@ -1,11 +1,15 @@
-"""Every item on a map as CSV rows, safe to open in a spreadsheet."""
+"""Every item on a map, and a workspace's features by priority, as CSV rows, safe to open in
+a spreadsheet."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+# The cell rule lives in core, where personas' CSV (segment members) can use it too.
+from journeymap.core.spreadsheet import neutralise
 
 HEADER = (
     "stage",
@@ -18,13 +22,6 @@ HEADER = (
     "severity",
     "emotion",
 )
-# A cell a spreadsheet would read as a formula (or as a command through DDE).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def map_rows(*, document: Mapping[str, Any]) -> list[tuple[str, ...]]:
@@ -74,9 +71,39 @@ def map_rows(*, document: Mapping[str, Any]) -> list[tuple[str, ...]]:
 
 
 def map_csv(*, document: Mapping[str, Any]) -> bytes:
+    return _csv(HEADER, map_rows(document=document))
+
+
+def _csv(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    writer.writerows(map_rows(document=document))
+    writer.writerow(header)
+    writer.writerows(rows)
     # A BOM, so spreadsheet programs read the file as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+FEATURE_HEADER = ("feature", "status", "score", "personas", "frictions")
+
+
+def feature_rows(*, priorities: Iterable[Mapping[str, Any]]) -> list[tuple[str, ...]]:
+    """One row per feature, in priority order (`analysis.priority_read.feature_priorities`):
+    its personas as "name (relevance)" and its friction points as "title (map, severity)",
+    each list joined with "; "."""
+    rows = []
+    for row in priorities:
+        parts = row["parts"]
+        personas = "; ".join(
+            f"{item['name']} ({item['relevance']})" for item in parts["personas"]["items"]
+        )
+        frictions = "; ".join(
+            f"{item['title']} ({item['map_title']}, severity {item['severity']})"
+            for item in parts["friction"]["items"]
+        )
+        values = (row["name"], row["status"], row["score"], personas, frictions)
+        rows.append(tuple(neutralise(value) for value in values))
+    return rows
+
+
+def features_csv(*, priorities: Iterable[Mapping[str, Any]]) -> bytes:
+    return _csv(FEATURE_HEADER, feature_rows(priorities=priorities))

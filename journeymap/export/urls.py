@@ -7,6 +7,11 @@ urlpatterns = [
     path("maps/<uuid:map_id>/export.png", api.MapPngView.as_view(), name="map-export-png"),
     path("maps/<uuid:map_id>/export.csv", api.MapCsvView.as_view(), name="map-export-csv"),
     path(
+        "feature-priorities/export.csv",
+        api.FeaturePrioritiesCsvView.as_view(),
+        name="feature-priorities-csv",
+    ),
+    path(
         "personas/<uuid:persona_id>/sheet.pdf",
         api.PersonaSheetView.as_view(),
         name="persona-sheet-pdf",

@@ -141,3 +141,29 @@ class ApiToken(AbstractAuthToken):
 
     class Meta:
         ordering = ["-created"]
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record of a workspace, and from where. Written in the same
+    transaction as the change it records; never edited. Erasing a customer leaves only
+    its external id here, nothing else of the person."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The actor's name when it acted: kept after the account is gone.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="audit_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject}"

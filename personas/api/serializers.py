@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,7 +13,7 @@ from journeymap.workspaces.models import Workspace
 
 from ..models import Channel, CustomerProfile, Feature, Persona, PersonaVersion, Segment
 from ..rules import RuleError, validate_rules
-from ..selectors import segment_customers
+from ..selectors import customer_values, segment_customers
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -177,23 +179,48 @@ class ReviewSerializer(serializers.Serializer):
     reviewed_on = serializers.DateField(required=False)
 
 
+TREND_DAYS = 30
+
+
 class SegmentSerializer(WorkspaceOwnedSerializer):
     same_workspace_fields = ("personas",)
     personas = ScopedRelatedField(many=True, queryset=Persona.objects.all(), required=False)
     rules = serializers.JSONField(required=False)
     # How many customers the rules select now: one COUNT query per segment shown.
     size = serializers.SerializerMethodField()
+    # The recorded sizes of the last TREND_DAYS days, oldest first, for a sparkline.
+    trend = serializers.SerializerMethodField()
 
     class Meta:
         model = Segment
         fields = [
-            "id", "workspace", "name", "description", "rules", "personas", "size",
+            "id", "workspace", "name", "description", "rules", "personas", "size", "trend",
             "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["id", "size", "created_at", "updated_at"]
+        read_only_fields = ["id", "size", "trend", "created_at", "updated_at"]
 
     def get_size(self, segment: Segment) -> int:
         return segment_customers(segment=segment).count()
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "taken_on": {"type": "string", "format": "date"},
+                    "size": {"type": "integer"},
+                },
+            },
+        }
+    )
+    def get_trend(self, segment: Segment) -> list[dict[str, Any]]:
+        # SegmentViewSet prefetches `recent_snapshots`; a segment read elsewhere asks.
+        recent = getattr(segment, "recent_snapshots", None)
+        if recent is None:
+            since = timezone.localdate() - timedelta(days=TREND_DAYS)
+            recent = segment.snapshots.filter(taken_on__gte=since).order_by("taken_on")
+        return [{"taken_on": row.taken_on.isoformat(), "size": row.size} for row in recent]
 
     def validate_rules(self, value: Any) -> Any:
         try:
@@ -238,44 +265,100 @@ class FeatureSerializer(WorkspaceOwnedSerializer):
 
 
 class CustomerSerializer(WorkspaceOwnedSerializer):
+    """A profile. `age` is computed from `birth_date` today. `values` gives each value
+    attribute as imported, or, when blank, computed from the purchases, with its source."""
+
     unique_in_workspace = ("external_id",)
+    name = serializers.CharField(read_only=True)
+    age = serializers.SerializerMethodField()
+    values = serializers.SerializerMethodField()
 
     class Meta:
         model = CustomerProfile
         fields = [
-            "id", "workspace", "external_id", "name", "email", "gender", "age", "country",
-            "city", "attributes", "created_at",
+            "id", "workspace", "external_id", "email", "first_name", "last_name", "name",
+            "gender", "birth_date", "age", "city", "country", "income", "signup_date",
+            "lifetime_value", "acquisition_cost", "churn_risk", "upsell_potential", "values",
+            "attributes", "created_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at"]
         validators: list = []
 
+    def get_age(self, customer: CustomerProfile) -> int | None:
+        return customer.age
 
-class CsvImportSerializer(serializers.Serializer):
-    """Either `file` (multipart) or `csv` (text). The rows are read as the import needs
-    them, never the whole file at once."""
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "value": {"type": "number", "nullable": True},
+                    "source": {"type": "string", "enum": ["imported", "computed", "none"]},
+                },
+            },
+        }
+    )
+    def get_values(self, customer: CustomerProfile) -> dict[str, Any]:
+        return customer_values(customer=customer)
+
+    def validate_email(self, value: str) -> str:
+        return value.lower()
+
+
+class CustomerImportSerializer(serializers.Serializer):
+    """Multipart: `customers` and/or `purchases` files. `csv` (text, with `kind`) and
+    `file` (with `kind`) are the older single-file forms. `progress` is a token the caller
+    chose: while the import runs, `GET /api/customers/import/progress/?token=` reads how far
+    it got. The rows are read as the import needs them, never the whole file at once."""
 
     workspace = workspace_field()
+    customers = serializers.FileField(required=False, max_length=200)
+    purchases = serializers.FileField(required=False, max_length=200)
     kind = serializers.ChoiceField(choices=["customers", "purchases"], default="customers")
     file = serializers.FileField(required=False, max_length=200)
     csv = serializers.CharField(required=False, trim_whitespace=False)
-
-    MAX_BYTES = 20 * 1024 * 1024
+    progress = serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$", required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        upload, text = attrs.pop("file", None), attrs.pop("csv", None)
-        if (upload is None) == (text is None):
-            raise serializers.ValidationError({"file": ["send either a file or csv text"]})
-        if upload is not None:
-            if upload.size is None or upload.size > self.MAX_BYTES:
-                raise serializers.ValidationError({"file": ["larger than 20 MB"]})
+        kind = attrs.pop("kind")
+        uploads = {name: attrs.pop(name, None) for name in ("customers", "purchases")}
+        legacy_file, text = attrs.pop("file", None), attrs.pop("csv", None)
+        given = [u for u in (*uploads.values(), legacy_file, text) if u is not None]
+        if not given:
+            raise serializers.ValidationError(
+                {"customers": ["send a customers file, a purchases file, or both"]}
+            )
+        if (legacy_file is not None or text is not None) and len(given) > 1:
+            raise serializers.ValidationError({"file": ["send either files or csv text"]})
+        if legacy_file is not None:
+            uploads[kind] = legacy_file
+        limit = import_max_bytes()
+        streams: dict[str, Any] = {}
+        sizes: dict[str, int] = {}
+        for name, upload in uploads.items():
+            if upload is None:
+                continue
+            if upload.size is None or upload.size > limit:
+                raise serializers.ValidationError(
+                    {name: [f"larger than {limit // (1024 * 1024)} MB"]}
+                )
             upload.seek(0)
-            attrs["stream"] = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-        else:
-            attrs["stream"] = io.StringIO(text, newline="")
+            streams[name] = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+            sizes[name] = upload.size
+        if text is not None:
+            streams[kind] = io.StringIO(text, newline="")
+            sizes[kind] = len(text)
+        attrs["streams"], attrs["sizes"] = streams, sizes
         return attrs
 
 
+def import_max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 512 * 1024 * 1024))
+
+
 class CsvProblemSerializer(serializers.Serializer):
+    file = serializers.CharField(required=False, help_text="customers or purchases, when both")
     line = serializers.IntegerField()
     column = serializers.CharField(allow_null=True)
     message = serializers.CharField()
@@ -288,6 +371,17 @@ class CsvRejectedSerializer(serializers.Serializer):
 
 
 class CsvImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    purchases = serializers.IntegerField()
+    created = serializers.IntegerField(help_text="new profiles")
+    updated = serializers.IntegerField(help_text="stored profiles the file updated")
+    merged_by_email = serializers.IntegerField(
+        help_text="rows merged into a profile with the same email and another external id"
+    )
+    repeated_rows = serializers.IntegerField(help_text="rows for a profile seen earlier")
+    purchases = serializers.IntegerField(help_text="purchases added")
+    duplicate_purchases = serializers.IntegerField(help_text="purchases already held")
+
+
+class ImportProgressSerializer(serializers.Serializer):
+    phase = serializers.CharField()
+    rows = serializers.IntegerField()
+    fraction = serializers.FloatField(allow_null=True)

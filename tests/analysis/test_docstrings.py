@@ -7,7 +7,17 @@ import importlib
 
 import pytest
 
-MODULES = ["cycles", "design", "document", "durations", "flow", "graph", "paths", "report"]
+MODULES = [
+    "cycles",
+    "design",
+    "document",
+    "durations",
+    "flow",
+    "graph",
+    "paths",
+    "priority",
+    "report",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,5 +1,5 @@
-"""Screenshots of the home, the board, the share view, the content matrix and the features
-page for docs/screenshots/.
+"""Screenshots of the home, the board, the share view, the content matrix, the features,
+customers and segments pages for docs/screenshots/.
 
 Run against a server with `manage.py seed_demo` data:
     .venv/bin/python tests/e2e/take_screenshots.py http://127.0.0.1:8000 [out_dir]
@@ -93,6 +93,21 @@ def main(base: str, out: Path) -> None:
         page.wait_for_selector(".features-table tbody tr")
         page.wait_for_timeout(400)
         page.screenshot(path=str(out / "features.png"), full_page=True)
+        page.goto(f"{base}/customers/")
+        page.wait_for_selector(".customers-table tbody tr")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out / "customers.png"), full_page=True)
+        page.goto(f"{base}/segments/")
+        page.get_by_role("button", name="Suggest segments").click()
+        page.wait_for_selector(".suggestion-list li", timeout=60_000)
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(out / "segments.png"), full_page=True)
+        segments = page.request.get(f"{base}/api/segments/").json()
+        listed = (segments.get("results") if isinstance(segments, dict) else segments) or []
+        if listed:
+            page.goto(f"{base}/segments/{listed[-1]['id']}/")
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "segment-builder.png"), full_page=True)
 
         laptop = browser.new_context(viewport={"width": 1280, "height": 720})
         laptop.add_cookies(context.cookies())

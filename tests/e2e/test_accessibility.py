@@ -342,3 +342,20 @@ def test_board_with_export_menu_export_dialog_and_share_links_has_no_serious_wca
     row.get_by_role("button", name="Revoke “Accessibility review”").click()
     expect(row.get_by_role("group")).to_be_visible()
     assert_accessible(page)
+
+
+def test_features_page_with_a_score_breakdown_and_the_friction_picker_open_has_no_serious_wcag_violations(  # noqa: E501
+    visitor: User, demo: Demo
+) -> None:
+    page = visitor.page
+    page.goto(f"{visitor.app.url}/features/")
+    row = page.get_by_test_id("feature-row").first
+    row.wait_for()
+    score = row.get_by_test_id("feature-score")
+    score.focus()
+    expect(row.get_by_role("tooltip")).to_be_visible()
+    assert_accessible(page)
+    row.get_by_role("button", name=re.compile("^Link friction points to ")).click()
+    picker = row.get_by_role("group", name=re.compile("^Friction points to link to "))
+    picker.get_by_role("checkbox").first.wait_for()
+    assert_accessible(page)

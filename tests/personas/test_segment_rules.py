@@ -3,7 +3,7 @@ Python reading of the same rules picks."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,25 @@ COUNTRIES = ["France", "FRANCE", "germany", "Spain"]
 CITIES = ["Lyon", "lyon", "Berlin", "Madrid", "St. Malo"]
 # One fixed moment for `within_days`, read by the SQL and by the reference alike.
 NOW = timezone.now().replace(microsecond=0)
+TODAY = timezone.localdate(NOW)
+NAMES = [("Ann", "Lee"), ("ann", ""), ("", "Lee"), ("Bo", "Annlee"), ("", "")]
+
+
+def _years_back(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _birth_date(n: int) -> date | None:
+    """Birthdays today, tomorrow and yesterday, and a 29 February, across ages 16–62."""
+    if n == 5:
+        return None
+    anniversary = _years_back(TODAY, 16 + n * 2)
+    if n % 4 == 3:
+        return date(2004, 2, 29)
+    return anniversary + timedelta(days=(n % 4) - 1)
 
 
 def _mixed_case(text: str) -> st.SearchStrategy[str]:
@@ -72,7 +91,42 @@ aggregates = st.builds(
     st.sampled_from([0, 1, 300]),
 )
 
+# Ages on purpose around birthdays: the population below has people born on TODAY's day
+# and month, the day after, and 29 February.
+new_fields = st.one_of(
+    st.builds(
+        lambda op, v: {"field": "income", "op": op, "value": v},
+        st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte"]),
+        st.sampled_from([20_000, 35_000, 35_000.5, 60_000]),
+    ),
+    st.builds(
+        lambda lo, span: {"field": "income", "op": "between", "value": [lo, lo + span]},
+        st.sampled_from([0, 20_000, 40_000]),
+        st.sampled_from([0, 10_000, 50_000]),
+    ),
+    st.builds(
+        lambda op, v: {"field": "signup_date", "op": op, "value": v},
+        st.sampled_from(["eq", "ne", "gt", "gte", "lt", "lte"]),
+        st.sampled_from(["2024-01-01", "2025-06-15", "2026-02-28"]),
+    ),
+    st.builds(
+        lambda op, v: {"field": "name", "op": op, "value": v},
+        st.sampled_from(["eq", "ne", "contains"]),
+        st.sampled_from(["Ann Lee", "ann", "LEE", "Bo", "Ann"]).flatmap(_mixed_case),
+    ),
+    st.builds(
+        lambda op, v: {"field": "age", "op": op, "value": v},
+        st.sampled_from(["gt", "gte", "lt", "lte", "eq", "ne"]),
+        st.sampled_from([20, 20.5, 21, 25, 26]),
+    ),
+    st.builds(
+        lambda v: {"field": "age", "op": "in", "value": v},
+        st.lists(st.sampled_from([20, 21, 25, 26, 40]), min_size=1, max_size=3),
+    ),
+)
+
 conditions = st.one_of(
+    new_fields,
     st.builds(lambda v: {"field": "gender", "op": "eq", "value": v}, st.sampled_from(GENDERS)),
     st.builds(
         lambda v: {"field": "gender", "op": "in", "value": v},
@@ -157,8 +211,19 @@ def matches(node: dict[str, Any], customer: CustomerProfile, purchases: list[Pur
         total = sum((p.amount for p in purchases), Decimal(0))
         value, op = Decimal(node["total_spent"]["value"]), node["total_spent"]["op"]
         return {"gt": total > value, "lt": total < value, "gte": total >= value}[op]
-    actual = getattr(customer, node["field"])
-    op, value = node["op"], node["value"]
+    field, op, value = node["field"], node["op"], node["value"]
+    if field == "age":
+        actual: Any = customer.age_on(TODAY)
+    else:
+        actual = getattr(customer, field)
+    if field == "income":
+        value = [Decimal(str(v)) for v in value] if isinstance(value, list) else Decimal(str(value))
+    if field == "signup_date":
+        value = (
+            [date.fromisoformat(v) for v in value]
+            if isinstance(value, list)
+            else date.fromisoformat(value)
+        )
     if isinstance(actual, str):
         actual = actual.lower()
         value = [v.lower() for v in value] if isinstance(value, list) else value.lower()
@@ -185,7 +250,11 @@ def population(db: Any) -> Any:
         customer = CustomerFactory(
             workspace=workspace,
             gender=[g.title() if n % 2 else g.upper() for g in GENDERS][n % 3],
-            age=None if n == 5 else 16 + n * 2,
+            birth_date=_birth_date(n),
+            first_name=NAMES[n % 5][0],
+            last_name=NAMES[n % 5][1],
+            income=None if n % 6 == 0 else Decimal(15_000 + 5_000 * (n % 7)),
+            signup_date=[None, date(2024, 1, 1), date(2025, 6, 15), date(2026, 2, 28)][n % 4],
             country=COUNTRIES[n % 4],
             city=CITIES[n % 5],
         )

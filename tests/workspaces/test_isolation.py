@@ -424,7 +424,10 @@ UPDATES = {
         [{"name": "Older"}, {"rules": {"purchase": {"product": "X", "within_days": 10**12}}}],
     ),
     "features": ("feature", [{"status": "planned"}, {"status": "someday"}]),
-    "customers": ("customer", [{"name": "Ann"}, {"external_id": "TAKEN"}, {"age": -1}]),
+    "customers": (
+        "customer",
+        [{"first_name": "Ann"}, {"external_id": "TAKEN"}, {"birth_date": "not a date"}],
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, fetchList } from './http';
-import type { Channel, Feature, Invitation, MapSummary, MapTemplate, Member, Persona, Segment } from './types';
+import type { Channel, Feature, FeaturePriority, Invitation, MapSummary, MapTemplate, Member, Persona, Segment, WorkspaceFriction } from './types';
 
 const ws = (workspace: string | undefined) => (workspace ? `?workspace=${workspace}` : '');
 
@@ -40,6 +40,24 @@ export function useFeatures(workspace: string | undefined) {
   return useQuery({
     queryKey: ['features', workspace],
     queryFn: () => fetchList<Feature>(`/api/features/${ws(workspace)}`),
+    enabled: Boolean(workspace),
+  });
+}
+
+/** Every feature's priority score with its parts, highest first (computed by the server). */
+export function useFeaturePriorities(workspace: string | undefined) {
+  return useQuery({
+    queryKey: ['feature-priorities', workspace],
+    queryFn: () => api<FeaturePriority[]>(`/api/feature-priorities/${ws(workspace)}`),
+    enabled: Boolean(workspace),
+  });
+}
+
+/** The friction points of every map of the workspace, with the features linked to each. */
+export function useWorkspaceFrictions(workspace: string | undefined) {
+  return useQuery({
+    queryKey: ['friction-points', workspace],
+    queryFn: () => api<WorkspaceFriction[]>(`/api/friction-points/${ws(workspace)}`),
     enabled: Boolean(workspace),
   });
 }

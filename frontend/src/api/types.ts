@@ -89,6 +89,9 @@ export interface Segment {
   rules: Json;
   personas: string[];
   size?: number;
+  /** The recorded sizes of the last 30 days, oldest first. */
+  trend?: { taken_on: string; size: number }[];
+  updated_at?: string;
 }
 
 export interface Feature {
@@ -98,6 +101,49 @@ export interface Feature {
   description: string;
   status: string;
   persona_tags: { persona: string; relevance: number }[];
+}
+
+/** `GET /api/friction-points/?workspace=`: a friction point of any of the workspace's maps. */
+export interface WorkspaceFriction {
+  id: string;
+  title: string;
+  severity: number;
+  status: string;
+  map: string;
+  map_title: string;
+  stage_name: string;
+  features: string[];
+  /** Its map has an event log that measured the customers through it. */
+  measured: boolean;
+  traffic: number | null;
+}
+
+/** `GET /api/feature-priorities/?workspace=`: a feature's score and its parts (docs/features.md). */
+export interface FeaturePriority {
+  feature: string;
+  name: string;
+  status: string;
+  score: number;
+  parts: {
+    personas: { points: number; items: { persona: string; name: string; tier: string; weight: number; relevance: number; points: number }[] };
+    reach: { points: number; customers: number; segments: { segment: string; name: string; size: number }[] };
+    friction: {
+      points: number;
+      items: {
+        friction: string;
+        title: string;
+        map: string;
+        map_title: string;
+        severity: number;
+        status: string;
+        traffic: number | null;
+        measured: boolean;
+        weight: number;
+        points: number;
+      }[];
+    };
+  };
+  notes: string[];
 }
 
 export interface HistoryItem {

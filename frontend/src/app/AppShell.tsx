@@ -39,6 +39,8 @@ export function AppShell() {
             Maps
           </NavLink>
           <NavLink to="/personas/">Personas</NavLink>
+          <NavLink to="/segments/">Segments</NavLink>
+          <NavLink to="/customers/">Customers</NavLink>
           <NavLink to="/features/">Features</NavLink>
           <NavLink to="/team/">Team</NavLink>
         </nav>

@@ -9,6 +9,12 @@ export interface Selection {
   id: string;
 }
 
+export interface BoardFeature {
+  id: string;
+  name: string;
+  status: string;
+}
+
 export interface PeerMark {
   name: string;
   color: string;
@@ -28,6 +34,8 @@ export interface BoardContextValue {
   select: (selection: Selection | null) => void;
   channels: ReadonlyMap<string, DirectoryChannel>;
   personas: ReadonlyMap<string, DirectoryPersona>;
+  /** The workspace's features, for what resolves a friction point (none through a share link). */
+  features: ReadonlyMap<string, BoardFeature>;
   /** An item (or stage/lane) whose name should open in edit mode once it renders. */
   editRequest: string | null;
   requestEdit: (id: string | null) => void;

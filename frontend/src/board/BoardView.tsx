@@ -5,6 +5,7 @@ import type { Op, Peer, PresenceFocus } from '../sync/types';
 import { BoardGrid } from './Board';
 import { BoardContext, type BoardContextValue, type PeerMark, type Selection } from './BoardContext';
 import { useAnalysis } from '../api/analysis';
+import { useFeatures } from '../api/queries';
 import { boardHeat } from '../analysis/heat';
 import { AnalysisPanel } from './AnalysisPanel';
 import { DetailPanel } from './DetailPanel';
@@ -154,6 +155,9 @@ export function BoardView({
   const tallies = useMemo(() => countTallies(state, meId), [state, meId]);
   const channels = useMemo(() => new Map(state.directory.channels.map((c) => [c.id, c])), [state.directory]);
   const personas = useMemo(() => new Map(state.directory.personas.map((p) => [p.id, p])), [state.directory]);
+  // A share link reads no workspace records: its document has no workspace, so no query.
+  const workspaceFeatures = useFeatures(share ? undefined : state.meta.workspace || undefined);
+  const features = useMemo(() => new Map((workspaceFeatures.data ?? []).map((f) => [f.id, f])), [workspaceFeatures.data]);
 
   const value: BoardContextValue = {
     state,
@@ -175,6 +179,7 @@ export function BoardView({
     },
     channels,
     personas,
+    features,
     editRequest,
     requestEdit: setEditRequest,
     focusRequest,

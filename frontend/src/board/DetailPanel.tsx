@@ -189,6 +189,7 @@ function TypedFields({ entity, row }: { entity: BoardItemEntity; row: Row }) {
   if (entity === 'friction') {
     const severity = Number(row.severity ?? 3);
     const personas = (row.personas as string[] | undefined) ?? [];
+    const features = (row.features as string[] | undefined) ?? [];
     const touchpoints = Object.values(board.state.items.touchpoint).filter((t) => t.stage === row.stage);
     return (
       <>
@@ -234,6 +235,28 @@ function TypedFields({ entity, row }: { entity: BoardItemEntity; row: Row }) {
             })}
           </div>
         </div>
+        {board.features.size > 0 && (
+          <div className="field field-inline">
+            <span id={`resolved-by-${row.id}`}>Resolved by</span>
+            <div className="chip-row" role="group" aria-labelledby={`resolved-by-${row.id}`}>
+              {[...board.features.values()].map((feature) => {
+                const on = features.includes(feature.id);
+                return (
+                  <button
+                    key={feature.id}
+                    type="button"
+                    aria-pressed={on}
+                    className={`chip chip-toggle ${on ? 'on' : ''}`}
+                    disabled={board.readOnly}
+                    onClick={() => set({ features: on ? features.filter((x) => x !== feature.id) : [...features, feature.id] })}
+                  >
+                    {feature.name}
+                  </button>
+                );
+              })}
+            </div>
+          </div>
+        )}
       </>
     );
   }

@@ -52,6 +52,14 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
   const comments = board.tallies.comments.get(row.id) ?? 0;
   const traffic = entity === 'touchpoint' ? board.heat?.touchpoints.get(row.id) : undefined;
   const hotspot = entity === 'friction' ? board.heat?.hotspots.get(row.id) : undefined;
+  // The features planned to resolve this friction point, by name (unknown ids are left out).
+  const resolvedBy =
+    entity === 'friction'
+      ? ((row.features as string[] | undefined) ?? []).flatMap((id) => {
+          const feature = board.features.get(id);
+          return feature ? [feature.name] : [];
+        })
+      : [];
   const critical = entity === 'touchpoint' && board.heat?.critical.has(row.id);
 
   let accent: string | undefined;
@@ -202,6 +210,11 @@ export function ItemCard({ entity, row }: { entity: BoardItemEntity; row: Row })
         />
       </div>
       {row.description ? <p className="item-desc">{String(row.description)}</p> : null}
+      {resolvedBy.length > 0 && (
+        <p className="resolved-by" data-testid="resolved-by" title={`Resolved by ${resolvedBy.join(', ')}`}>
+          <span className="resolved-by-label">Resolved by</span> {resolvedBy.join(', ')}
+        </p>
+      )}
       {traffic && (
         <div
           className={`traffic ${traffic.lostPct >= 30 ? 'traffic-high' : ''}`}

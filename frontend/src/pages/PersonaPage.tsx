@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { downloadExport, exportFilename, personaSheetPath } from '../api/exports';
 import { api, ApiError } from '../api/http';
 import { DownloadIcon } from '../board/ExportDialog';
-import { useChannels } from '../api/queries';
+import { useChannels, useSegments } from '../api/queries';
 import type { Persona } from '../api/types';
 import { NotFoundPage } from './NotFoundPage';
 import { PersonaAvatar } from './personaBits';
@@ -69,6 +69,7 @@ export function PersonaPage() {
     queryFn: () => api<Persona>(`/api/personas/${personaId}/`),
   });
   const channels = useChannels(persona.data?.workspace);
+  const segments = useSegments(persona.data?.workspace);
   if (persona.error instanceof ApiError && persona.error.status === 404) return <NotFoundPage what="persona" />;
   if (!persona.data) return <div className="page muted">{persona.error ? persona.error.message : 'Loading…'}</div>;
   const p = persona.data;
@@ -83,6 +84,7 @@ export function PersonaPage() {
     ['Company', p.company],
   ];
   const channelNames = (channels.data ?? []).filter((c) => p.preferred_channels.includes(c.id));
+  const personaSegments = (segments.data ?? []).filter((s) => s.personas.includes(p.id));
   const empathy = p.empathy_map ?? { says: [], thinks: [], does: [], feels: [] };
   return (
     <div className="page persona-page">
@@ -180,6 +182,22 @@ export function PersonaPage() {
           </div>
         </section>
       </div>
+
+      <section className="persona-segments" aria-labelledby="persona-segments-heading">
+        <h2 id="persona-segments-heading">Segments</h2>
+        {personaSegments.length === 0 ? (
+          <p className="muted">{segments.isPending ? 'Loading…' : 'No segment is linked to this persona yet.'}</p>
+        ) : (
+          <ul className="persona-segment-list">
+            {personaSegments.map((s) => (
+              <li key={s.id}>
+                <Link to={`/segments/${s.id}/`}>{s.name}</Link>{' '}
+                <span className="muted">{s.size != null ? `${s.size.toLocaleString()} customers` : ''}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
 
       <section className="empathy" aria-label="Empathy map">
         <h2>Empathy map</h2>

@@ -1,11 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router-dom';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useWorkspace } from '../app/auth';
 import { api, ApiError } from '../api/http';
 import { usePersonas } from '../api/queries';
+import { segmentCsvPath, useSegmentSnapshots } from '../api/segments';
 import type { Segment } from '../api/types';
+import { DownloadIcon } from '../board/ExportDialog';
+import { SegmentForm } from '../segments/SegmentForm';
+import { SizeTrendChart } from '../segments/SizeTrend';
 import type { Json } from '../sync/types';
 import { NotFoundPage } from './NotFoundPage';
 import { PersonaAvatar } from './personaBits';
+import '../styles/segments.css';
 
 const OPS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠', between: 'between' };
 
@@ -84,6 +91,10 @@ function Rule({ node }: { node: Json }) {
 
 export function SegmentPage() {
   const { segmentId } = useParams();
+  const membership = useWorkspace();
+  const [editing, setEditing] = useState(false);
+  const client = useQueryClient();
+  const navigate = useNavigate();
   const segment = useQuery({
     queryKey: ['segment', segmentId],
     queryFn: () => api<Segment>(`/api/segments/${segmentId}/`),
@@ -96,15 +107,25 @@ export function SegmentPage() {
       ),
     enabled: Boolean(segment.data),
   });
+  const snapshots = useSegmentSnapshots(segment.data ? segmentId : undefined);
   const personas = usePersonas(segment.data?.workspace);
+  const remove = useMutation({
+    mutationFn: () => api<void>(`/api/segments/${segmentId}/`, { method: 'DELETE' }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['segments'] });
+      navigate('/segments/');
+    },
+  });
   if (segment.error instanceof ApiError && segment.error.status === 404) return <NotFoundPage what="segment" />;
-  if (!segment.data) return <div className="page muted">Loading…</div>;
+  if (!segment.data) return <div className="page muted">{segment.error ? segment.error.message : 'Loading…'}</div>;
   const s = segment.data;
   const rows = customers.data?.results ?? [];
+  const canEdit = membership?.workspace === s.workspace ? membership.role !== 'viewer' : false;
+  const linked = (personas.data ?? []).filter((p) => s.personas.includes(p.id));
   return (
     <div className="page">
       <nav className="crumbs" aria-label="Breadcrumb">
-        <Link to="/">Home</Link> / <span>Segments</span>
+        <Link to="/segments/">Segments</Link> / <span>{s.name}</span>
       </nav>
       <div className="page-head">
         <div>
@@ -112,36 +133,70 @@ export function SegmentPage() {
           <h1>{s.name}</h1>
           {s.description && <p className="muted">{s.description}</p>}
         </div>
-        {customers.data?.count != null && (
-          <div className="stat">
-            <strong>{customers.data.count.toLocaleString()}</strong>
-            <span>customers</span>
-          </div>
-        )}
+        <div className="page-head-actions">
+          {s.size != null && (
+            <div className="stat">
+              <strong>{s.size.toLocaleString()}</strong>
+              <span>customers</span>
+            </div>
+          )}
+          <a className="btn btn-sm" href={segmentCsvPath(s.id)} download>
+            <DownloadIcon />
+            Download members CSV
+          </a>
+          {canEdit && !editing && (
+            <button type="button" className="btn btn-sm" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
+          {canEdit && (
+            <button
+              type="button"
+              className="btn btn-sm btn-danger"
+              disabled={remove.isPending}
+              onClick={() => {
+                if (window.confirm(`Delete the segment “${s.name}”? Its customers are kept.`)) remove.mutate();
+              }}
+            >
+              Delete
+            </button>
+          )}
+        </div>
       </div>
+      {remove.error && (
+        <p className="form-error" role="alert">
+          {remove.error.message}
+        </p>
+      )}
+      {editing && <SegmentForm key={s.updated_at ?? s.id} workspace={s.workspace} segment={s} onDone={() => setEditing(false)} />}
       <div className="two-col">
-        <section className="panel">
-          <h2>Rules</h2>
-          <Rule node={s.rules} />
-          <h2 style={{ marginTop: 24 }}>Personas</h2>
+        <section className="panel" aria-label="Rules, personas and size">
+          {!editing && (
+            <>
+              <h2>Rules</h2>
+              <Rule node={s.rules} />
+            </>
+          )}
+          <h2 style={{ marginTop: editing ? 0 : 24 }}>Personas</h2>
           <div className="chip-row">
-            {(personas.data ?? [])
-              .filter((p) => s.personas.includes(p.id))
-              .map((p) => (
-                <Link key={p.id} to={`/personas/${p.id}/`} className="chip">
-                  <PersonaAvatar persona={p} size={20} /> {p.name}
-                </Link>
-              ))}
+            {linked.map((p) => (
+              <Link key={p.id} to={`/personas/${p.id}/`} className="chip">
+                <PersonaAvatar persona={p} size={20} /> {p.name}
+              </Link>
+            ))}
+            {linked.length === 0 && <p className="muted">No personas linked.</p>}
           </div>
+          <h2 style={{ marginTop: 24 }}>Size over time</h2>
+          {snapshots.data ? <SizeTrendChart points={snapshots.data} /> : <p className="muted">Loading…</p>}
         </section>
-        <section className="panel">
-          <h2>Customers</h2>
+        <section className="panel" aria-labelledby="segment-customers-heading">
+          <h2 id="segment-customers-heading">Customers</h2>
           <table className="table">
             <thead>
               <tr>
-                <th>Name</th>
-                <th>Email</th>
-                <th>Country</th>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Country</th>
               </tr>
             </thead>
             <tbody>
@@ -155,6 +210,11 @@ export function SegmentPage() {
             </tbody>
           </table>
           {rows.length === 0 && <p className="muted">{customers.isPending ? 'Loading…' : 'No customers match.'}</p>}
+          {customers.data?.count != null && customers.data.count > rows.length && (
+            <p className="muted">
+              The first {rows.length} of {customers.data.count.toLocaleString()}; the CSV has them all.
+            </p>
+          )}
         </section>
       </div>
     </div>

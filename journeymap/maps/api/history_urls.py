@@ -1,11 +1,18 @@
-"""History, versions and event-log routes, relative to "api/" (from maps/api/urls.py)."""
+"""History, versions, event-log and customer-privacy routes, relative to "api/"."""
 
 from django.urls import path
 
 from .events import EventImportDetailView, EventImportListView
 from .history import HistoryView, VersionDetailView, VersionListView, VersionRestoreView
+from .privacy import CustomerEraseView, CustomerExportView
 
 urlpatterns = [
+    path(
+        "customers/<uuid:customer_id>/export/",
+        CustomerExportView.as_view(),
+        name="customer-export",
+    ),
+    path("customers/<uuid:customer_id>/erase/", CustomerEraseView.as_view(), name="customer-erase"),
     path("maps/<uuid:map_id>/events/", EventImportListView.as_view(), name="map-events"),
     path(
         "maps/<uuid:map_id>/events/<uuid:import_id>/",

@@ -145,4 +145,21 @@ def uuid_param(value: str, name: str) -> str:
         raise exceptions.ValidationError({name: ["must be a UUID"]}) from None
 
 
+def member_workspace(request: Request, *, name: str = "workspace") -> str:
+    """The workspace a workspace-wide read names in its query (`?workspace=<id>`), which the
+    caller must be a member of. Missing or not a UUID: 400 naming it. A workspace the caller
+    is not in, and any share link (it opens one map, not a workspace): 404, the answer for a
+    record that does not exist, so a stranger learns nothing."""
+    value = request.query_params.get(name)
+    if not value:
+        raise exceptions.ValidationError({name: ["this query parameter is required"]})
+    workspace_id = uuid_param(value, name)
+    if (
+        share_link_of(request) is not None
+        or role_in(user=request.user, workspace_id=workspace_id) is None
+    ):
+        raise exceptions.NotFound(f"no such {name}")
+    return workspace_id
+
+
 __all__ = ["ShareLinkAuthentication", "WorkspaceRole", "WorkspaceScopedViewSet", "share_link_of"]
