@@ -35,7 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "journeymap_bench_segments"
+PG_BENCH_DB = os.environ.get("BENCH_SEGMENTS_DB", "journeymap_bench_segments")
 PRODUCTS = [f"Product {n}" for n in range(40)]
 SEED_PRODUCT = PRODUCTS[3]
 GENDERS = ["female", "male", "Male", "non-binary"]

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from journeymap.workspaces.audit import audit_record
 from journeymap.workspaces.models import Workspace
@@ -66,6 +66,7 @@ def customer_data_import(
     both = customers is not None and purchases is not None
     try:
         with transaction.atomic():
+            _prefer_indexes()
             if customers is not None:
                 with _naming("customers" if both else None):
                     people, found, count = import_customers(
@@ -104,6 +105,17 @@ def customer_data_import(
     except _Abort:
         raise CsvRejected(problems[:MAX_ERRORS], total=total) from None
     return result
+
+
+def _prefer_indexes() -> None:
+    """Each batch looks up the rows it may merge with or duplicate, by index. Inside the
+    import's one transaction the tables grow by up to millions of rows while PostgreSQL's
+    statistics still describe them as they were, so its planner picks sequential scans that
+    grow with every batch (a 1M-row import took 5.6× longer per row than a 100k one). For
+    this transaction only, it is told to use the indexes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
 
 
 @contextmanager

@@ -11,9 +11,11 @@ long the file, and a bad row anywhere rolls every batch back."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, TextIO
 
 from django.core.exceptions import ValidationError
@@ -161,7 +163,7 @@ def _merge_batch(
                 counts.merged_by_email += 1
                 counts.aliases[external_id] = target.external_id
         if target is None:
-            target = CustomerProfile(workspace=workspace, external_id=external_id)
+            target = _new_profile(external_id)
             new[external_id] = target
             by_id[external_id] = target
         elif target.pk in touched or target.external_id in new or target.pk not in stored:
@@ -184,6 +186,15 @@ def _merge_batch(
         CustomerProfile.objects.bulk_update(touched.values(), UPDATABLE, batch_size=1000)
     counts.created += len(new)
     counts.updated += len(stored & set(touched))
+
+
+def _new_profile(external_id: str) -> Any:
+    """A profile to insert, as a plain namespace: building model instances was a tenth of
+    a large import's time, and these rows go to the database with `insert_rows` anyway."""
+    blank: dict[str, Any] = {name: None for name in (*DATE_COLUMNS, *MONEY_COLUMNS, *SHARE_COLUMNS)}
+    blank.update({name: "" for name in TEXT_COLUMNS})
+    blank.update(pk=uuid.uuid4(), external_id=external_id, attributes={}, created_at=None)
+    return SimpleNamespace(**blank)
 
 
 def _stored(workspace: Workspace, ids: Iterable[str], emails: Iterable[str]) -> Iterator[Any]:
