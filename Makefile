@@ -111,6 +111,7 @@ bench: install
 	$(PY) bench/analysis.py
 	$(PY) bench/event_import.py
 	$(PY) bench/pdf.py
+	$(PY) bench/segments.py
 
 fmt:
 	$(VENV)/bin/ruff check --fix .
