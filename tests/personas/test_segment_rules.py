@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -286,6 +287,83 @@ def test_sql_evaluation_agrees_with_the_rules(population: Any, tree: dict[str, A
     assert chosen == expected
 
 
+profiles = st.fixed_dictionaries(
+    {
+        "gender": st.sampled_from(GENDERS).flatmap(_mixed_case),
+        "country": st.sampled_from(COUNTRIES),
+        "city": st.sampled_from(CITIES),
+        "first_name": st.sampled_from(["Ann", "ann", "", "Bo"]),
+        "last_name": st.sampled_from(["Lee", "", "Annlee"]),
+        # Birthdays today, tomorrow, yesterday, or none at all.
+        "birth_date": st.one_of(
+            st.none(),
+            st.builds(
+                lambda years, shift: _years_back(TODAY, years) + timedelta(days=shift),
+                # The ages the age conditions name, so their boundaries are hit.
+                st.sampled_from([18, 20, 21, 25, 26, 40]),
+                st.sampled_from([-1, 0, 1, 200]),
+            ),
+        ),
+        "income": st.one_of(st.none(), st.sampled_from([Decimal(20_000), Decimal("35000.50")])),
+        "signup_date": st.one_of(
+            st.none(), st.sampled_from([date(2024, 1, 1), date(2025, 6, 15), date(2026, 2, 28)])
+        ),
+        "purchases": st.lists(
+            st.tuples(
+                st.sampled_from(PRODUCTS).flatmap(_mixed_case),
+                st.sampled_from([Decimal(1), Decimal("90.50"), Decimal(250), Decimal(600)]),
+                st.sampled_from([0, 5, 29, 31, 89, 91, 400]),
+            ),
+            max_size=4,
+        ),
+    }
+)
+dates = st.builds(
+    lambda op, v: {"field": "signup_date", "op": op, "value": v},
+    st.sampled_from(["gte", "lte", "between"]),
+    st.sampled_from(["2024-01-01", "2025-06-15"]),
+).map(lambda n: {**n, "value": [n["value"], "2026-02-28"]} if n["op"] == "between" else n)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=st.lists(profiles, min_size=1, max_size=6), tree=st.one_of(trees, dates))
+def test_random_profiles_and_purchases_agree_with_the_rules(
+    db: Any, people: list[dict[str, Any]], tree: dict[str, Any]
+) -> None:
+    """Random people and baskets as well as random rules; each example is rolled back."""
+    validate_rules(tree)
+    with transaction.atomic():
+        workspace = WorkspaceFactory()
+        for n, person in enumerate(people):
+            values = dict(person)
+            basket = values.pop("purchases")
+            customer = CustomerProfile.objects.create(
+                workspace=workspace, external_id=f"R{n}", **values
+            )
+            Purchase.objects.bulk_create(
+                Purchase(
+                    customer=customer,
+                    product=product,
+                    amount=amount,
+                    purchased_at=NOW - timedelta(days=days, minutes=1),
+                )
+                for product, amount, days in basket
+            )
+        segment = Segment(workspace=workspace, name="s", rules=tree)
+        chosen = set(segment_customers(segment=segment, now=NOW).values_list("pk", flat=True))
+        expected = {
+            customer.pk
+            for customer in CustomerProfile.objects.filter(workspace=workspace).prefetch_related(
+                "purchases"
+            )
+            if matches(tree, customer, list(customer.purchases.all()))
+        }
+        assert chosen == expected
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(
     ("tree", "where"),
     [
@@ -399,3 +477,28 @@ def test_the_seed_examples_through_the_api(world: Any, client_as: Any) -> None:
     listed = members["results"] if isinstance(members, dict) else members
     assert [m["id"] for m in listed] == [str(buyer.id)]
     assert none.pk not in {m["id"] for m in listed}
+
+
+@pytest.mark.parametrize("op", ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in"])
+def test_age_turns_over_on_the_birthday(db: Any, op: str) -> None:
+    """Born 30 years ago tomorrow, today and yesterday (and on 29 February): 29, 30, 30."""
+    workspace = WorkspaceFactory()
+    born = {
+        "tomorrow": _years_back(TODAY, 30) + timedelta(days=1),
+        "today": _years_back(TODAY, 30),
+        "yesterday": _years_back(TODAY, 30) - timedelta(days=1),
+        "leap": date(2000, 2, 29),
+    }
+    for name, day in born.items():
+        CustomerFactory(workspace=workspace, external_id=name, birth_date=day)
+    value: Any = {"between": [30, 30], "in": [30]}.get(op, 30)
+    segment = Segment(workspace=workspace, rules={"field": "age", "op": op, "value": value})
+    chosen = set(segment_customers(segment=segment, now=NOW).values_list("external_id", flat=True))
+    expected = {
+        customer.external_id
+        for customer in CustomerProfile.objects.filter(workspace=workspace)
+        if matches(segment.rules, customer, [])
+    }
+    assert chosen == expected
+    if op == "eq":  # the reference itself: 30 from the birthday on, not the day before
+        assert expected == {"today", "yesterday"}
