@@ -194,7 +194,9 @@ def test_a_friction_point_is_linked_from_the_picker_and_shown_on_the_board(ana: 
         picker = row.get_by_role("group", name="Friction points to link to Retry payment")
         group = picker.locator("fieldset").filter(has_text="Checkout journey")
         box = group.get_by_role("checkbox", name=re.compile("Card declined"))
-        box.check()
+        # The box shows what the friction point holds, so it turns checked once the op's
+        # optimistic update lands (a tick later): click, then wait for it.
+        box.click()
         expect(box).to_be_checked()
 
         def linked() -> list[str]:

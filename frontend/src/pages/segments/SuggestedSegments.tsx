@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, ApiError } from '../../api/http';
+import { useWorkspace } from '../../app/auth';
 import type { Segment } from '../../api/types';
 import type { Json } from '../../sync/types';
 
@@ -89,12 +90,15 @@ function SuggestionCard({
   onAccept,
   onEdit,
   onDiscard,
+  canCreate,
 }: {
   suggestion: SegmentSuggestion;
   accepting: boolean;
   onAccept: () => void;
   onEdit: () => void;
   onDiscard: () => void;
+  /** Viewers may look, not create: Accept and Edit are for owners and editors. */
+  canCreate: boolean;
 }) {
   const faithful = suggestion.precision >= 0.8;
   return (
@@ -118,12 +122,16 @@ function SuggestionCard({
         <p className="muted small">{fidelityText(suggestion)}</p>
       </div>
       <div className="suggestion-actions">
-        <button type="button" className="btn btn-primary btn-sm" onClick={onAccept} disabled={accepting} aria-label={`Accept segment ${suggestion.name}`}>
-          {accepting ? 'Creating…' : 'Accept'}
-        </button>
-        <button type="button" className="btn btn-sm" onClick={onEdit} aria-label={`Edit segment ${suggestion.name} before creating it`}>
-          Edit
-        </button>
+        {canCreate && (
+          <>
+            <button type="button" className="btn btn-primary btn-sm" onClick={onAccept} disabled={accepting} aria-label={`Accept segment ${suggestion.name}`}>
+              {accepting ? 'Creating…' : 'Accept'}
+            </button>
+            <button type="button" className="btn btn-sm" onClick={onEdit} aria-label={`Edit segment ${suggestion.name} before creating it`}>
+              Edit
+            </button>
+          </>
+        )}
         <button type="button" className="btn btn-ghost btn-sm" onClick={onDiscard} aria-label={`Discard suggestion ${suggestion.name}`}>
           Discard
         </button>
@@ -134,6 +142,8 @@ function SuggestionCard({
 
 /** "Suggested segments": clusters of the workspace's customers, each as a rule to accept, edit or discard. */
 export function SuggestedSegments({ workspaceId }: { workspaceId: string }) {
+  const membership = useWorkspace();
+  const canCreate = membership?.role === 'owner' || membership?.role === 'editor';
   const navigate = useNavigate();
   const client = useQueryClient();
   const [requested, setRequested] = useState(false);
@@ -211,6 +221,7 @@ export function SuggestedSegments({ workspaceId }: { workspaceId: string }) {
               key={suggestionKey(s)}
               suggestion={s}
               accepting={accept.isPending && accept.variables === s}
+              canCreate={canCreate}
               onAccept={() => accept.mutate(s)}
               onEdit={() => navigate(editPath(s))}
               onDiscard={() => setDiscarded(rememberDiscarded(workspaceId, suggestionKey(s)))}
