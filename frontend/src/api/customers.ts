@@ -166,7 +166,10 @@ export async function downloadCustomerData(customer: Customer): Promise<void> {
 export function money(value: number | string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n.toLocaleString(undefined, { minimumFractionDigits: 0, maximumFractionDigits: 2 }) : '—';
+  if (!Number.isFinite(n)) return '—';
+  // Whole amounts without cents ("1,000"), the rest with both digits ("55.20").
+  const cents = Number.isInteger(n) ? 0 : 2;
+  return n.toLocaleString(undefined, { minimumFractionDigits: cents, maximumFractionDigits: 2 });
 }
 
 export function share(value: number | null): string {
