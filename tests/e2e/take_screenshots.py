@@ -107,6 +107,10 @@ def main(base: str, out: Path) -> None:
         if listed:
             page.goto(f"{base}/segments/{listed[-1]['id']}/")
             page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "segment.png"), full_page=True)
+            page.get_by_role("button", name="Edit", exact=True).click()
+            page.wait_for_selector('[data-testid="segment-preview"]')
+            page.wait_for_timeout(1200)
             page.screenshot(path=str(out / "segment-builder.png"), full_page=True)
 
         laptop = browser.new_context(viewport={"width": 1280, "height": 720})
