@@ -104,7 +104,7 @@ def _stored(field: str, value: Any) -> Any:
     return [convert(v) for v in value] if isinstance(value, list) else convert(value)
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     """The same calendar day `years` earlier; 29 February becomes the 28th."""
     year = day.year - years
     if year < 1:
@@ -121,12 +121,12 @@ def _age_q(op: str, value: Any, *, today: date) -> Q:
     before the same day `n` years earlier."""
 
     def at_least(years: int) -> Q:
-        return Q(birth_date__lte=_years_before(today, max(years, 0)))
+        return Q(birth_date__lte=years_before(today, max(years, 0)))
 
     def at_most(years: int) -> Q:
         if years < 0:
             return Q(pk__in=[])
-        return Q(birth_date__gt=_years_before(today, years + 1))
+        return Q(birth_date__gt=years_before(today, years + 1))
 
     def between(low: float, high: float) -> Q:
         first, last = math.ceil(low), math.floor(high)

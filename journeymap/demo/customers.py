@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from journeymap.workspaces.models import Workspace
 from personas.models import CustomerProfile, Persona, Purchase, Segment
+from personas.selectors import years_before
 
 from .ids import Created, demo_id, ensure
 
@@ -256,11 +257,7 @@ _PURCHASE_CHANNELS = ("Website", "Mobile app", "Store", "Website")
 def _born(today: date, *, age: int, number: int) -> date:
     """A birth date that makes the customer `age` today: that many years back, then up to
     364 days further (from the customer's number, so the random stream is not touched)."""
-    try:
-        anniversary = today.replace(year=today.year - age)
-    except ValueError:  # 29 February, in a year without one
-        anniversary = today.replace(year=today.year - age, day=28)
-    return anniversary - timedelta(days=(number * 37) % 365)
+    return years_before(today, age) - timedelta(days=(number * 37) % 365)
 
 
 def _age(rng: random.Random) -> int:

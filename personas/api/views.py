@@ -228,8 +228,9 @@ class SegmentViewSet(CrudViewSet):
     @extend_schema(responses=s.CustomerSerializer(many=True))
     @action(detail=True, methods=["get"])
     def customers(self, request: Request, pk: str | None = None) -> Response:
-        customers = segment_customers(segment=self.get_object()).order_by("external_id")
-        page = self.paginate_queryset(customers)
+        # Annotated with what `values` is computed from: one query per page, not per customer.
+        members = segment_customers(segment=self.get_object()).order_by("external_id")
+        page = self.paginate_queryset(customers_with_spend(members))
         return self.get_paginated_response(s.CustomerSerializer(page, many=True).data)
 
     @extend_schema(

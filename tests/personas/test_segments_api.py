@@ -295,3 +295,24 @@ def test_members_csv_streams_under_asgi_without_reading_it_all_first(
 def test_members_csv_of_a_foreign_segment_is_not_found(world: World, client_as: Any) -> None:
     segment = SegmentFactory(workspace=world.other.workspace)
     assert client_as("editor").get(f"/api/segments/{segment.id}/customers.csv").status_code == 404
+
+
+def test_a_page_of_members_reads_their_values_in_the_same_query(
+    world: Any, client_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    from personas.models import Segment
+
+    from ..factories import CustomerFactory
+
+    for n in range(30):
+        CustomerFactory(workspace=world.acme.workspace, external_id=f"M{n}", gender="male")
+    segment = Segment.objects.create(
+        workspace=world.acme.workspace,
+        name="Men",
+        rules={"field": "gender", "op": "eq", "value": "male"},
+    )
+    client = client_as("editor")
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/api/segments/{segment.pk}/customers/").json()
+    assert page["count"] == 30
+    assert all(c["values"]["lifetime_value"]["source"] == "none" for c in page["results"])
