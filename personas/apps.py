@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PersonasConfig(AppConfig):
     name = "personas"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .signals import connect
+
+        connect()

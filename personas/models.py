@@ -150,19 +150,32 @@ class PersonaVersion(models.Model):
         ]
 
 
-class ResearchNote(models.Model):
+class PersonaReview(models.Model):
+    """Someone checked the persona against research: who, on which day, with what note, and
+    at which version (so the next review can show what changed since)."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="research_notes")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    source = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-reviewed_on", "-created_at"]
+
+
+class PersonaTemplate(models.Model):
+    """Which persona sections a workspace shows, in which order: `[{"key", "visible"}]`."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="persona_template"
+    )
+    sections = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
 
 
 class Segment(models.Model):
@@ -328,3 +341,14 @@ class FeaturePersona(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["feature", "persona"], name="unique_feature_persona"),
         ]
+
+
+# The research models live in their own module; importing them here registers them.
+from .research_models import InterviewGuide, InterviewNote, PersonaEvidence  # noqa: E402
+
+__all__ = [
+    "Channel", "ChannelKind", "ChurnRisk", "CustomerProfile", "Feature", "FeaturePersona",
+    "FeatureStatus", "InterviewGuide", "InterviewNote", "Persona", "PersonaEvidence",
+    "PersonaReview", "PersonaTemplate", "PersonaVersion", "Purchase", "Segment",
+    "SegmentSnapshot", "Tier", "empty_empathy_map",
+]  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -24,6 +25,8 @@ from .models import (
     Feature,
     FeaturePersona,
     Persona,
+    PersonaReview,
+    PersonaTemplate,
     PersonaVersion,
     Segment,
     SegmentSnapshot,
@@ -45,22 +48,77 @@ def _assign(instance: Model, data: dict[str, Any], m2m: tuple[str, ...]) -> dict
     return later
 
 
-def _persona_snapshot(persona: Persona) -> dict[str, Any]:
+def persona_snapshot(persona: Persona) -> dict[str, Any]:
     data = model_to_dict(persona, exclude=["photo"])
     data["preferred_channels"] = [channel.pk for channel in data.get("preferred_channels", [])]
     data["photo"] = persona.photo.name if persona.photo else ""
     return {name: json_value(value) for name, value in data.items() if name != "id"}
 
 
-def _record_version(*, persona: Persona, actor: Any, changed: list[str]) -> None:
+def _as_snapshot_value(value: Any) -> Any:
+    """A value as it would appear in a version's data (related records as their ids)."""
+    if isinstance(value, Model):
+        return json_value(value.pk)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Model) for v in value):
+        return [json_value(v.pk) for v in value]
+    return json_value(value)
+
+
+def _record_version(*, persona: Persona, actor: Any, changed: list[str]) -> PersonaVersion:
     last = persona.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    PersonaVersion.objects.create(
+    return PersonaVersion.objects.create(
         persona=persona,
         number=last + 1,
-        data=_persona_snapshot(persona),
+        data=persona_snapshot(persona),
         changed_fields=sorted(changed),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+
+
+def persona_version_number(*, persona: Persona) -> int:
+    return persona.versions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+class PersonaConflict(Exception):
+    """Fields the caller sent that someone else changed after the version the caller loaded.
+    `current` holds their values now; nothing was saved."""
+
+    def __init__(self, *, current: dict[str, Any], version: int, changed_by: str | None) -> None:
+        self.current = current
+        self.version = version
+        self.changed_by = changed_by
+        super().__init__(f"changed meanwhile: {', '.join(sorted(current))}")
+
+
+def _check_conflicts(
+    *, persona: Persona, actor: Any, data: dict[str, Any], base_version: int
+) -> None:
+    """Per-field optimistic concurrency: a field conflicts when a later version by somebody
+    else changed it and the value sent differs from the value stored. Fields nobody else
+    touched save normally, so two people editing different fields both keep their edit."""
+    later = persona.versions.filter(number__gt=base_version).select_related("created_by")
+    if getattr(actor, "is_authenticated", False):
+        # One person's own saves (two quick edits in flight) never conflict with each other.
+        later = later.exclude(created_by=actor)
+    touched: dict[str, PersonaVersion] = {}
+    for version in later.order_by("number"):
+        for name in version.changed_fields:
+            touched[name] = version
+    if not touched:
+        return
+    stored = persona_snapshot(persona)
+    current = {
+        name: stored.get(name)
+        for name, value in data.items()
+        if name in touched and _as_snapshot_value(value) != stored.get(name)
+    }
+    if current:
+        last = max((touched[name] for name in current), key=lambda version: version.number)
+        raise PersonaConflict(
+            current=current,
+            version=persona_version_number(persona=persona),
+            changed_by=last.created_by.username if last.created_by else None,
+        )
 
 
 def persona_create(*, workspace: Workspace, actor: Any, data: dict[str, Any]) -> Persona:
@@ -74,24 +132,72 @@ def persona_create(*, workspace: Workspace, actor: Any, data: dict[str, Any]) ->
     return persona
 
 
-def persona_update(*, persona: Persona, actor: Any, data: dict[str, Any]) -> Persona:
+def persona_update(
+    *, persona: Persona, actor: Any, data: dict[str, Any], base_version: int | None = None
+) -> Persona:
+    """Change the fields in `data` and record a version naming what changed. With
+    `base_version` (the version the editor loaded), a field somebody else changed since is
+    refused with PersonaConflict instead of being overwritten."""
     with transaction.atomic():
-        before = _persona_snapshot(persona)
+        # The row lock orders concurrent saves of one persona, so each sees the versions of
+        # the saves before it (SQLite serialises writers anyway).
+        persona = Persona.objects.select_for_update().get(pk=persona.pk)
+        if base_version is not None:
+            _check_conflicts(persona=persona, actor=actor, data=data, base_version=base_version)
+        before = persona_snapshot(persona)
         later = _assign(persona, data, PERSONA_M2M)
         persona.save()
         for name, value in later.items():
             getattr(persona, name).set(value)
-        after = _persona_snapshot(persona)
+        after = persona_snapshot(persona)
         changed = [name for name in after if after[name] != before.get(name)]
         if changed:
             _record_version(persona=persona, actor=actor, changed=changed)
     return persona
 
 
-def persona_mark_reviewed(*, persona: Persona, actor: Any, on: date | None = None) -> Persona:
-    return persona_update(
-        persona=persona, actor=actor, data={"last_reviewed_at": on or timezone.localdate()}
-    )
+# What a restore leaves alone: where the persona lives, its photo file (replaced files are
+# deleted) and its review record (a restore is not a review).
+_NOT_RESTORED = {"workspace", "photo", "last_reviewed_at"}
+
+
+def persona_restore(*, persona: Persona, actor: Any, version: PersonaVersion) -> Persona:
+    """Put back the fields of an earlier version, through persona_update like any edit, so
+    the restore is itself a new version. Channels and an owner that no longer belong to
+    the workspace are left out."""
+    data: dict[str, Any] = {}
+    for name, value in version.data.items():
+        if name in _NOT_RESTORED:
+            continue
+        try:
+            field = Persona._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a field that has since been removed
+        if name == "preferred_channels":
+            data[name] = list(Channel.objects.filter(workspace=persona.workspace, pk__in=value))
+        elif name == "owner":
+            if value is None or persona.workspace.memberships.filter(user_id=value).exists():
+                data["owner_id"] = value
+        else:
+            data[name] = field.to_python(value)  # type: ignore[union-attr]
+    return persona_update(persona=persona, actor=actor, data=data)
+
+
+def persona_mark_reviewed(
+    *, persona: Persona, actor: Any, on: date | None = None, note: str = ""
+) -> Persona:
+    """Record a review: who, when and why, at the version reviewed, and reset the cadence."""
+    day = on or timezone.localdate()
+    with transaction.atomic():
+        persona = persona_update(persona=persona, actor=actor, data={"last_reviewed_at": day})
+        PersonaReview.objects.create(
+            persona=persona,
+            reviewed_on=day,
+            reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            note=note,
+            version=persona_version_number(persona=persona),
+        )
+    return persona
 
 
 def persona_set_photo(*, persona: Persona, actor: Any, photo: Photo | None) -> Persona:
@@ -101,7 +207,7 @@ def persona_set_photo(*, persona: Persona, actor: Any, photo: Photo | None) -> P
     with transaction.atomic():
         name = default_storage.save(photo.name, ContentFile(photo.content)) if photo else ""
         try:
-            persona_update(persona=persona, actor=actor, data={"photo": name})
+            persona = persona_update(persona=persona, actor=actor, data={"photo": name})
         except Exception:
             if name:
                 default_storage.delete(name)
@@ -226,3 +332,11 @@ def customer_save(*, customer: CustomerProfile, data: dict[str, Any]) -> Custome
 
 def record_delete(*, record: Model) -> None:
     record.delete()
+
+
+def persona_template_save(*, workspace: Workspace, sections: list[dict[str, Any]]) -> None:
+    """Store the workspace's section order and visibility (already validated)."""
+    PersonaTemplate.objects.update_or_create(
+        workspace=workspace,
+        defaults={"sections": [{"key": s["key"], "visible": s["visible"]} for s in sections]},
+    )

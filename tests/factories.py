@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from journeymap.maps.models import JourneyMap
 from journeymap.workspaces.models import Membership, Role, Workspace
 from personas.models import Channel, CustomerProfile, Feature, Persona, Segment
+
+
+@cache
+def _pw_hash() -> str:
+    return make_password("pw")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,7 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
-    password = factory.django.Password("pw")
+    # One hash of "pw" shared by every user: hashing it afresh per user (PBKDF2, on purpose
+    # slow) was most of the time the suite spent building its fixtures.
+    password = factory.LazyFunction(_pw_hash)
 
 
 class WorkspaceFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,9 @@ import { InvitationPage } from './pages/InvitationPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { CustomersPage } from './pages/CustomersPage';
-import { PersonaPage } from './pages/PersonaPage';
+import { NewPersonaPage, PersonaPage } from './pages/PersonaPage';
+import { PersonaComparePage } from './pages/PersonaComparePage';
+import { InterviewGuidePage, InterviewNotePage, ResearchPage } from './pages/ResearchPage';
 import { PersonasPage } from './pages/PersonasPage';
 import { SharePage } from './pages/SharePage';
 import { TeamPage } from './pages/TeamPage';
@@ -58,7 +60,12 @@ function App() {
               />
               <Route path="/maps/:mapId/content/" element={<ContentMatrixPage />} />
               <Route path="/personas/" element={<PersonasPage />} />
+              <Route path="/personas/new/" element={<NewPersonaPage />} />
+              <Route path="/personas/compare/" element={<PersonaComparePage />} />
               <Route path="/personas/:personaId/" element={<PersonaPage />} />
+              <Route path="/research/" element={<ResearchPage />} />
+              <Route path="/research/notes/:noteId/" element={<InterviewNotePage />} />
+              <Route path="/research/guides/:guideId/" element={<InterviewGuidePage />} />
               <Route
                 path="/segments/"
                 element={

@@ -1,4 +1,5 @@
-"""Create the Northwind personas with their portraits, preferred channels and research notes."""
+"""Create the Northwind personas with their portraits, preferred channels, first version,
+last review and the interview notes that back them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from journeymap.workspaces.models import Workspace
-from personas.models import Channel, Persona, ResearchNote
+from personas.models import (
+    Channel,
+    InterviewNote,
+    Persona,
+    PersonaEvidence,
+    PersonaReview,
+    PersonaVersion,
+)
+from personas.research import guide_create_default
+from personas.services import persona_snapshot
 
 from .avatars import avatar_png
 from .ids import Created, demo_id, ensure
@@ -49,18 +59,82 @@ def seed_personas(
         if not is_new:
             continue
         persona.preferred_channels.set([channels[kind] for kind in data["channels"]])
-        for index, (title, body, source) in enumerate(data["notes"]):
+        _seed_upkeep(persona=persona, key=key, owner=owner, created=created)
+        _seed_interviews(
+            persona=persona, key=key, notes=data["notes"], owner=owner, created=created
+        )
+    return personas
+
+
+def _seed_upkeep(*, persona: Persona, key: str, owner: Any, created: Created) -> None:
+    """Version 1 (what the seed wrote) and the review that set `last_reviewed_at`."""
+    ensure(
+        PersonaVersion,
+        f"persona-version:northwind:{key}:1",
+        created,
+        persona=persona,
+        number=1,
+        data=persona_snapshot(persona),
+        changed_fields=["name"],
+        created_by=owner,
+    )
+    if persona.last_reviewed_at is not None:
+        ensure(
+            PersonaReview,
+            f"persona-review:northwind:{key}",
+            created,
+            persona=persona,
+            reviewed_on=persona.last_reviewed_at,
+            reviewed_by=owner,
+            note="Checked against the spring interviews.",
+            version=1,
+        )
+
+
+def _seed_interviews(
+    *, persona: Persona, key: str, notes: list[tuple[str, str, str]], owner: Any, created: Created
+) -> None:
+    """Each research note as an interview note linked to the persona; the persona's first
+    quote is the evidence the first note gave it."""
+    guide = guide_create_default(workspace=persona.workspace)
+    reviewed = persona.last_reviewed_at or timezone.localdate()
+    for index, (title, body, source) in enumerate(notes):
+        note, is_new = ensure(
+            InterviewNote,
+            f"note:northwind:{key}:{index}",
+            created,
+            workspace=persona.workspace,
+            title=title,
+            summary=body,
+            interviewee=source,
+            interviewer=owner.get_full_name() or owner.username,
+            interviewed_on=reviewed - timedelta(days=14 + 7 * index),
+            guide=guide,
+            # What the old research note said answers the guide's question on challenges.
+            answers=[
+                {
+                    "question": q["id"],
+                    "text": q["text"],
+                    "answer": body if q["id"] == "challenges" else "",
+                }
+                for q in guide.questions
+            ],
+            created_by=owner,
+        )
+        if not is_new:
+            continue
+        note.personas.add(persona)
+        if index == 0 and persona.quotes:
             ensure(
-                ResearchNote,
-                f"note:northwind:{key}:{index}",
+                PersonaEvidence,
+                f"evidence:northwind:{key}:quote",
                 created,
                 persona=persona,
-                title=title,
-                body=body,
-                source=source,
+                note=note,
+                field="quotes",
+                text=persona.quotes[0],
                 created_by=owner,
             )
-    return personas
 
 
 def ensure_portrait(*, persona: Persona, slug: str, portrait: dict[str, Any], is_new: bool) -> None:

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from journeymap.workspaces.models import Workspace
 
-from ..models import Channel, CustomerProfile, Feature, Persona, PersonaVersion, Segment
+from ..models import Channel, CustomerProfile, Feature, Persona, Segment
 from ..rules import RuleError, validate_rules
 from ..selectors import customer_values, segment_customers
 
@@ -30,6 +30,12 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         self.workspace_path = workspace_path
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except OverflowError:  # an integer id too large for the database: no such record
+            self.fail("does_not_exist", pk_value=data)
+
     def get_queryset(self) -> Any:
         queryset: Any = super().get_queryset()
         request = self.context.get("request")
@@ -37,7 +43,9 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         if user is None or not user.is_authenticated:
             return queryset.none()
         prefix = f"{self.workspace_path}__" if self.workspace_path else ""
-        return queryset.filter(**{f"{prefix}memberships__user": user})
+        scoped = queryset.filter(**{f"{prefix}memberships__user": user})
+        # A path through a many-valued relation (a user's memberships) can repeat a row.
+        return scoped.distinct() if "__" in self.workspace_path else scoped
 
 
 def workspace_field() -> ScopedRelatedField:
@@ -90,93 +98,6 @@ class ChannelSerializer(WorkspaceOwnedSerializer):
         fields = ["id", "workspace", "name", "kind", "color", "created_at"]
         read_only_fields = ["id", "created_at"]
         validators: list = []  # uniqueness per workspace is checked by the database
-
-
-class EmpathyMapField(serializers.DictField):
-    QUADRANTS = ("says", "thinks", "does", "feels")
-
-    def to_internal_value(self, data: Any) -> dict[str, list[str]]:
-        value = super().to_internal_value(data)
-        unknown = set(value) - set(self.QUADRANTS)
-        if unknown:
-            raise serializers.ValidationError(
-                f"unknown quadrant(s) {', '.join(sorted(unknown))}; use says, thinks, does, feels"
-            )
-        items = serializers.ListField(child=serializers.CharField(max_length=1000), max_length=50)
-        return {
-            quadrant: items.run_validation(value.get(quadrant, [])) for quadrant in self.QUADRANTS
-        }
-
-
-@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
-class PhotoUrlField(serializers.Field):
-    """Where the persona's photo is served (`/media/personas/<uuid>.<ext>`, workspace
-    members only), or null. Set it through `PUT /api/personas/<id>/photo/`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: Any) -> str | None:
-        name = getattr(value, "name", value)
-        return f"{settings.MEDIA_URL}{name}" if name else None
-
-
-class PhotoUploadSerializer(serializers.Serializer):
-    photo = serializers.FileField(
-        help_text="a JPEG, PNG or WebP image, at most PHOTO_MAX_BYTES and 25 megapixels"
-    )
-
-
-class PersonaSerializer(WorkspaceOwnedSerializer):
-    same_workspace_fields = ("preferred_channels",)
-    quotes = string_list()
-    personality = string_list()
-    values = string_list()
-    interests = string_list()
-    behaviours = string_list()
-    goals = string_list()
-    needs = string_list()
-    pain_points = string_list()
-    motivations = string_list()
-    expectations = string_list()
-    objections = string_list()
-    preferred_content = string_list()
-    empathy_map = EmpathyMapField(required=False)
-    photo = PhotoUrlField()
-    preferred_channels = ScopedRelatedField(
-        many=True, queryset=Channel.objects.all(), required=False
-    )
-    segments: serializers.PrimaryKeyRelatedField[Segment] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    is_stale = serializers.BooleanField(read_only=True)
-    review_due_on = serializers.DateField(read_only=True)
-
-    class Meta:
-        model = Persona
-        fields = [
-            "id", "workspace", "name", "photo", "tier", "color", "bio", "quotes",
-            "age", "gender", "location", "income", "education", "family", "job_title", "company",
-            "personality", "values", "interests", "lifestyle",
-            "behaviours", "goals", "needs", "pain_points", "motivations", "expectations",
-            "objections", "preferred_channels", "preferred_content", "empathy_map",
-            "lifetime_value", "churn_risk", "owner", "review_cadence_days", "last_reviewed_at",
-            "review_due_on", "is_stale", "segments", "created_at", "updated_at",
-        ]  # fmt: skip
-        read_only_fields = ["id", "owner", "created_at", "updated_at"]
-
-
-class PersonaVersionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
-
-    class Meta:
-        model = PersonaVersion
-        fields = ["id", "number", "changed_fields", "data", "created_by", "created_at"]
-
-
-class ReviewSerializer(serializers.Serializer):
-    reviewed_on = serializers.DateField(required=False)
 
 
 TREND_DAYS = 30

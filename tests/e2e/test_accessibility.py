@@ -110,7 +110,7 @@ def team_loaded(page: Page) -> None:
 PAGES: dict[str, tuple[Callable[[Demo], str], Callable[[Page], None]]] = {
     "home": (lambda d: "/", lambda p: p.locator(".map-card").first.wait_for()),
     "board": (lambda d: f"/maps/{d.map_id}/", live_board),
-    "personas": (lambda d: "/personas/", lambda p: p.locator(".persona-card").first.wait_for()),
+    "personas": (lambda d: "/personas/", lambda p: p.locator(".repo-card").first.wait_for()),
     "persona": (
         lambda d: f"/personas/{d.persona_id}/",
         lambda p: p.locator(".persona-hero").wait_for(),

@@ -15,7 +15,10 @@ from django.apps import apps
 from journeymap.maps.services.versions import version_create
 from journeymap.workspaces.models import Role, ShareLink
 from journeymap.workspaces.services import invitation_create
-from personas.models import CustomerProfile, Segment
+from personas.models import CustomerProfile, InterviewGuide, InterviewNote, Segment
+from personas.research import note_promote, note_save
+from personas.services import persona_update
+from personas.template import SECTION_LABELS
 
 from ..conftest import World
 from ..factories import CustomerFactory, FeatureFactory, MembershipFactory, SegmentFactory
@@ -44,6 +47,16 @@ def records(world: World) -> dict[str, Any]:
     invitation, _ = invitation_create(
         workspace=side.workspace, created_by=world.owner, role="viewer"
     )
+    persona_update(persona=side.persona, actor=world.owner, data={"bio": "Version 1"})
+    guide = InterviewGuide.objects.get(workspace=side.workspace, is_default=True)
+    note = note_save(
+        note=InterviewNote(workspace=side.workspace),
+        actor=world.owner,
+        data={"title": "Call with Ann", "guide": guide},
+    )
+    evidence = note_promote(
+        note=note, persona=side.persona, field="quotes", text="Too slow", actor=world.owner
+    )
     return {
         "workspace": side.workspace.id,
         "map": side.map.id,
@@ -55,6 +68,9 @@ def records(world: World) -> dict[str, Any]:
         "link": link.id,
         "version": version.id,
         "invitation": invitation.id,
+        "guide": guide.id,
+        "note": note.id,
+        "evidence": evidence.id,
     }
 
 
@@ -71,6 +87,8 @@ CRUD = {
     "segments": ("segment", {"name": "Young", "rules": {}}, {"name": "Older"}),
     "features": ("feature", {"name": "Wishlist"}, {"status": "planned"}),
     "customers": ("customer", {"external_id": "NEW-1"}, {"name": "Ann"}),
+    "interview-guides": ("guide", {"name": "Discovery"}, {"name": "Renamed"}),
+    "interview-notes": ("note", {"title": "Call with Bo"}, {"summary": "Short call"}),
 }
 
 CASES: list[Case] = [
@@ -170,6 +188,61 @@ CASES: list[Case] = [
         lambda w, r: {"map": str(r["map"])},
     ),
     Case("share-link revoke", "delete", lambda w, r: f"/api/share-links/{r['link']}/", WRITE),
+    Case("persona versions", "get", lambda w, r: f"/api/personas/{r['persona']}/versions/", READ),
+    Case(
+        "persona restore",
+        "post",
+        lambda w, r: f"/api/personas/{r['persona']}/versions/1/restore/",
+        WRITE,
+    ),
+    Case(
+        "persona review",
+        "post",
+        lambda w, r: f"/api/personas/{r['persona']}/review/",
+        WRITE,
+        lambda w, r: {"note": "Checked"},
+    ),
+    Case("persona reviews", "get", lambda w, r: f"/api/personas/{r['persona']}/reviews/", READ),
+    Case(
+        "persona since review",
+        "get",
+        lambda w, r: f"/api/personas/{r['persona']}/since-review/",
+        READ,
+    ),
+    Case("persona evidence", "get", lambda w, r: f"/api/personas/{r['persona']}/evidence/", READ),
+    Case("persona usage", "get", lambda w, r: f"/api/personas/{r['persona']}/usage/", READ),
+    Case(
+        "persona template",
+        "get",
+        lambda w, r: f"/api/persona-template/?workspace={r['workspace']}",
+        READ,
+    ),
+    Case(
+        "persona template save",
+        "put",
+        lambda w, r: "/api/persona-template/",
+        WRITE,
+        lambda w, r: {
+            "workspace": str(r["workspace"]),
+            "sections": [{"key": key, "visible": key != "demographics"} for key in SECTION_LABELS],
+        },
+    ),
+    Case(
+        "research progress",
+        "get",
+        lambda w, r: f"/api/research/progress/?workspace={r['workspace']}",
+        READ,
+    ),
+    Case(
+        "promote from a note",
+        "post",
+        lambda w, r: f"/api/interview-notes/{r['note']}/promote/",
+        WRITE,
+        lambda w, r: {"persona": str(r["persona"]), "field": "pain_points", "text": "Slow"},
+    ),
+    Case(
+        "evidence unlink", "delete", lambda w, r: f"/api/persona-evidence/{r['evidence']}/", WRITE
+    ),
 ]
 for route, (key, create_body, update_body) in CRUD.items():
     CASES += [
@@ -242,7 +315,10 @@ def test_matrix(world: World, client_as: Any, case: Case, role: str) -> None:
         assert fingerprint() == before, "a refused request changed something"
 
 
-LISTS = ["workspaces", "maps", "personas", "channels", "segments", "features", "customers"]
+LISTS = [
+    "workspaces", "maps", "personas", "channels", "segments", "features", "customers",
+    "interview-guides", "interview-notes",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("route", LISTS)
@@ -254,6 +330,7 @@ def test_lists_show_only_the_callers_workspaces(
     SegmentFactory(workspace=world.other.workspace)
     CustomerFactory(workspace=world.other.workspace)
     FeatureFactory(workspace=world.other.workspace)
+    InterviewNote.objects.create(workspace=world.other.workspace, title="Their call")
     mine = world.other.workspace.id if role == "outsider" else world.acme.workspace.id
     response = client_as(role).get(f"/api/{route}/")
     assert response.status_code == 200

@@ -35,9 +35,9 @@ from personas.models import (
     CustomerProfile,
     Feature,
     FeaturePersona,
+    InterviewNote,
     Persona,
     Purchase,
-    ResearchNote,
     Segment,
 )
 from personas.rules import validate_rules
@@ -49,7 +49,7 @@ COUNTED: list[type[models.Model]] = [
     Membership,
     Channel,
     Persona,
-    ResearchNote,
+    InterviewNote,
     Segment,
     CustomerProfile,
     Purchase,
@@ -198,7 +198,8 @@ def test_personas_are_complete_with_photos_and_one_is_stale(demo_settings):
         assert all(persona.empathy_map[part] for part in ("says", "thinks", "does", "feels"))
         assert persona.preferred_channels.exists()
         assert persona.owner is not None and persona.owner.username == "demo"
-        assert persona.research_notes.exists()
+        assert persona.interview_notes.exists()
+        assert persona.evidence.filter(field="quotes").exists()
         with Image.open(persona.photo.path) as photo:
             assert photo.format == "PNG"
             assert photo.size[0] >= 128

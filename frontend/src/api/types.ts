@@ -72,7 +72,10 @@ export interface Persona {
   empathy_map: { says: string[]; thinks: string[]; does: string[]; feels: string[] };
   lifetime_value: string | number | null;
   churn_risk: string;
-  owner: string | null;
+  owner: number | null;
+  owner_name: string | null;
+  version: number;
+  primary_count: number;
   review_cadence_days: number;
   last_reviewed_at: string | null;
   review_due_on: string | null;
@@ -180,6 +183,8 @@ export interface Member {
   id: string;
   user: string;
   username: string;
+  /** The user's id: what a persona's `owner` takes. */
+  user_id: number;
   role: Role;
   created_at: string;
 }

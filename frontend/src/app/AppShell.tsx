@@ -39,6 +39,7 @@ export function AppShell() {
             Maps
           </NavLink>
           <NavLink to="/personas/">Personas</NavLink>
+          <NavLink to="/research/">Research</NavLink>
           <NavLink to="/segments/">Segments</NavLink>
           <NavLink to="/customers/">Customers</NavLink>
           <NavLink to="/features/">Features</NavLink>

@@ -1,5 +1,5 @@
 import type { Peer } from '../sync/types';
-import { inkOn } from './icons';
+import { avatarColors } from './icons';
 
 export function initials(name: string): string {
   const parts = name
@@ -22,11 +22,12 @@ export function Avatar({
   size?: number;
   title?: string;
 }) {
+  const shade = avatarColors(color);
   return (
     <span
       className="avatar"
       title={title ?? name}
-      style={{ width: size, height: size, background: color, color: inkOn(color), fontSize: Math.max(10, size * 0.4) }}
+      style={{ width: size, height: size, background: shade.background, color: shade.ink, fontSize: Math.max(10, size * 0.4) }}
       aria-label={title ?? name}
       role="img"
     >

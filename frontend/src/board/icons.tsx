@@ -239,3 +239,14 @@ export function readableOn(color: string, background = '#ffffff'): string {
   }
   return INK;
 }
+
+/**
+ * Background and text colours for initials on a user-chosen colour: dark initials when they
+ * read better, else white ones on the colour darkened just far enough to pass WCAG AA
+ * (#6366f1, the default persona colour, gives white only 4.46:1).
+ */
+export function avatarColors(color: string): { background: string; ink: string } {
+  const ink = inkOn(color);
+  if (ink !== '#ffffff' || !channels(color)) return { background: color, ink };
+  return { background: readableOn(color, '#ffffff'), ink };
+}

@@ -6,6 +6,7 @@ import { useFeatures, useMaps, usePersonas, useSegments, useTemplates } from '..
 import type { MapSummary, Persona } from '../api/types';
 import { useMe, useWorkspace } from '../app/auth';
 import { Dialog } from '../board/Dialog';
+import { OverdueReviews } from '../personas/OverdueReviews';
 import { PersonaAvatar } from './personaBits';
 
 function timeAgo(iso: string): string {
@@ -295,6 +296,8 @@ export function HomePage() {
           </ul>
         </section>
       </div>
+
+      <OverdueReviews workspace={workspace} />
 
       {creating && workspace && (
         <NewMapDialog workspace={workspace} personas={personas.data ?? []} onClose={() => setCreating(false)} />

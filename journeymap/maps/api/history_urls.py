@@ -1,12 +1,14 @@
-"""History, versions, event-log and customer-privacy routes, relative to "api/"."""
+"""History, versions, event-log, persona-usage and customer-privacy routes, relative to "api/"."""
 
 from django.urls import path
 
 from .events import EventImportDetailView, EventImportListView
 from .history import HistoryView, VersionDetailView, VersionListView, VersionRestoreView
+from .persona_usage import PersonaUsageView
 from .privacy import CustomerEraseView, CustomerExportView
 
 urlpatterns = [
+    path("personas/<uuid:persona_id>/usage/", PersonaUsageView.as_view(), name="persona-usage"),
     path(
         "customers/<uuid:customer_id>/export/",
         CustomerExportView.as_view(),

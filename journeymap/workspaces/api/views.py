@@ -59,10 +59,12 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
+    # What a persona's `owner` takes.
+    user_id = serializers.IntegerField(source="user.pk", read_only=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "username", "role", "created_at"]
+        fields = ["id", "user", "username", "user_id", "role", "created_at"]
         read_only_fields = fields
 
 
