@@ -53,7 +53,9 @@ class InterviewGuideViewSet(CrudViewSet):
         parameters=[
             WORKSPACE_PARAM,
             OpenApiParameter("persona", str, description="only notes linked to this persona"),
-            OpenApiParameter("search", str, description="in title, interviewee, company, summary"),
+            OpenApiParameter(
+                "search", str, description="in title, interviewee, company, summary, answers"
+            ),
         ]
     )
 )
@@ -82,6 +84,7 @@ class InterviewNoteViewSet(CrudViewSet):
                 | Q(interviewee__icontains=search)
                 | Q(company__icontains=search)
                 | Q(summary__icontains=search)
+                | Q(answers__icontains=search)  # the JSON as text: every answer at once
             )
         return queryset
 

@@ -70,7 +70,7 @@ def main(base: str, out: Path) -> None:
             page.goto(f"{base}/personas/{first[0]['id']}/")
             page.wait_for_selector(".persona-hero")
             page.wait_for_timeout(300)
-            page.screenshot(path=str(out / "persona.png"), full_page=True)
+            page.screenshot(path=str(out / "persona-editor.png"), full_page=True)
 
         csrf = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
         link = page.request.post(

@@ -322,6 +322,26 @@ def test_changing_a_notes_guide_keeps_its_answers_and_deleting_it(ana: User) -> 
     expect(page.get_by_role("link", name=note["title"])).to_have_count(0)
 
 
+def test_unlinking_a_promoted_item_keeps_the_persona_text(ana: User) -> None:
+    page = ana.page
+    persona = maya(ana)
+    note = new_note_via_api(ana, default_guide(ana))
+    text = f"Unlink me {uuid.uuid4().hex[:6]}"
+    ana.api(
+        "POST",
+        f"/api/interview-notes/{note['id']}/promote/",
+        {"persona": persona["id"], "field": "needs", "text": text},
+    )
+    page.goto(f"{ana.app.url}/research/notes/{note['id']}/")
+    item = page.get_by_test_id("promoted-item").filter(has_text=text)
+    expect(item).to_have_count(1)
+    item.get_by_role("button", name=re.compile("^Unlink")).click()
+    expect(page.get_by_test_id("promoted-item").filter(has_text=text)).to_have_count(0)
+    evidence = ana.api("GET", f"/api/personas/{persona['id']}/evidence/")
+    assert text not in {i["text"] for i in evidence["items"]}
+    assert text in ana.api("GET", f"/api/personas/{persona['id']}/")["needs"]
+
+
 def test_edit_a_guide_add_reorder_remove_questions(ana: User) -> None:
     page = ana.page
     name = f"Onboarding interview {uuid.uuid4().hex[:4]}"

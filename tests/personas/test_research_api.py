@@ -277,10 +277,19 @@ def test_progress_counts_interviews_against_six_to_ten_per_two_personas(
     assert counts == {world.acme.persona.name: 4, "Zed": 1}
 
 
-def test_notes_search_in_title_interviewee_and_summary(world: World, client_as: Any) -> None:
+def test_notes_search_in_title_interviewee_summary_and_answers(
+    world: World, client_as: Any
+) -> None:
     client = client_as("editor")
     new_note(client, world, title="Store visit", interviewee="Priya")
     new_note(client, world, title="Phone call", summary="Talked about returns")
+    new_note(
+        client,
+        world,
+        title="Video call",
+        answers=[{"question": "challenges", "text": "Challenges?", "answer": "Wet tents"}],
+    )
     base = f"/api/interview-notes/?workspace={world.acme.workspace.id}&search="
     assert [n["title"] for n in client.get(base + "priya").json()["results"]] == ["Store visit"]
     assert [n["title"] for n in client.get(base + "RETURNS").json()["results"]] == ["Phone call"]
+    assert [n["title"] for n in client.get(base + "wet tent").json()["results"]] == ["Video call"]

@@ -201,6 +201,21 @@ export function usePromote(noteId: string) {
   });
 }
 
+/** Unlink one promoted item from its note: the persona keeps the text, it just no longer
+ * counts as evidence. */
+export function useUnlinkEvidence(noteId: string) {
+  const client = useQueryClient();
+  const invalidate = useInvalidateResearch();
+  return useMutation({
+    mutationFn: (item: { id: string; persona: string }) =>
+      api<void>(`/api/persona-evidence/${item.id}/`, { method: 'DELETE' }),
+    onSuccess: (_, item) => {
+      void client.invalidateQueries({ queryKey: ['interview-note', noteId] });
+      invalidate([item.persona]);
+    },
+  });
+}
+
 export type GuideFields = Partial<Pick<InterviewGuide, 'name' | 'description' | 'questions'>>;
 
 export function useCreateGuide() {

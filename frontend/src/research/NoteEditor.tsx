@@ -8,6 +8,7 @@ import {
   useGuides,
   useNote,
   usePromote,
+  useUnlinkEvidence,
   useUpdateNote,
   type InterviewNote,
   type NoteAnswer,
@@ -55,6 +56,7 @@ function NoteForm({ note }: { note: InterviewNote }) {
   const update = useUpdateNote(note.id);
   const remove = useDeleteNote(note.id);
   const promote = usePromote(note.id);
+  const unlink = useUnlinkEvidence(note.id);
   const [draft, setDraft] = useState<Draft>(() => draftOf(note));
   const [answers, setAnswers] = useState<NoteAnswer[]>(note.answers);
   const [linked, setLinked] = useState<string[] | null>(null);
@@ -352,6 +354,18 @@ function NoteForm({ note }: { note: InterviewNote }) {
                         <span className={`promoted-field field-${item.field}`}>{fieldLabel(item.field)}</span>
                       </div>
                       <p className={item.field === 'quotes' ? 'promoted-text is-quote' : 'promoted-text'}>{item.text}</p>
+                      {canEdit && (
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-ghost promoted-unlink"
+                          disabled={unlink.isPending}
+                          onClick={() => unlink.mutate({ id: item.id, persona: item.persona })}
+                          aria-label={`Unlink “${item.text}” from ${item.persona_name || p?.name || 'the persona'}`}
+                          title="The persona keeps the text; it no longer counts as evidence from this interview"
+                        >
+                          Unlink
+                        </button>
+                      )}
                     </li>
                   );
                 })}

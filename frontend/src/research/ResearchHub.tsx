@@ -188,7 +188,7 @@ function NotesPanel({ workspace, personas, guides }: { workspace: string; person
           <input
             type="search"
             value={search}
-            placeholder="Title, interviewee, company, summary…"
+            placeholder="Title, interviewee, company, answers…"
             onChange={(e) => setSearch(e.target.value)}
           />
         </label>
