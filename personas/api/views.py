@@ -232,7 +232,8 @@ class CustomerViewSet(CrudViewSet):
                 | Q(last_name__icontains=search)
                 | Q(email__icontains=search)
             )
-        return queryset
+        # The spend annotation's GROUP BY drops Meta.ordering, and pages need a fixed order.
+        return queryset.order_by("external_id", "pk")
 
     def save(self, instance: CustomerProfile, data: dict[str, Any]) -> CustomerProfile:
         return services.customer_save(customer=instance, data=data)
