@@ -149,8 +149,8 @@ def test_drag_a_stage_to_reorder_it(ana: User) -> None:
 def test_persona_page_shows_fields_and_a_review_warning(ana: User) -> None:
     page = ana.page
     page.get_by_role("link", name="Personas", exact=True).click()
-    page.locator(".persona-card", has_text="Maya Okafor").click()
-    expect(page.get_by_role("heading", name="Maya Okafor")).to_be_visible()
+    page.locator(".repo-card", has_text="Maya Okafor").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Maya Okafor")).to_be_attached()
     # Never reviewed: stale.
-    expect(page.get_by_role("status")).to_contain_text("Review overdue")
+    expect(page.get_by_test_id("overdue-banner")).to_contain_text("Review overdue")
     expect(page.get_by_label("Empathy map")).to_be_visible()
