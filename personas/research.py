@@ -70,7 +70,11 @@ def note_save(*, note: InterviewNote, actor: Any, data: dict[str, Any]) -> Inter
 
 
 class PromotionRefused(ValueError):
-    pass
+    """Nothing was promoted; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
 
 
 def note_promote(
@@ -81,11 +85,13 @@ def note_promote(
     holds is not added twice, but the link is still recorded."""
     text = text.strip()
     if field not in PROMOTABLE_FIELDS:
-        raise PromotionRefused(f"{field!r} cannot take research; use one of {PROMOTABLE_FIELDS}")
+        raise PromotionRefused(
+            "field", f"{field!r} cannot take research; use one of {PROMOTABLE_FIELDS}"
+        )
     if not text:
-        raise PromotionRefused("nothing to promote: the text is empty")
+        raise PromotionRefused("text", "nothing to promote: the text is empty")
     if persona.workspace_id != note.workspace_id:
-        raise PromotionRefused("the persona belongs to another workspace")
+        raise PromotionRefused("persona", "not found in this workspace")
     with transaction.atomic():
         if field in EMPATHY_QUADRANTS:
             empathy = {key: list(items) for key, items in (persona.empathy_map or {}).items()}

@@ -64,19 +64,19 @@ def _as_snapshot_value(value: Any) -> Any:
     return json_value(value)
 
 
+def persona_version_number(*, persona: Persona) -> int:
+    """The persona's latest version number (0 before its first version)."""
+    return persona.versions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
 def _record_version(*, persona: Persona, actor: Any, changed: list[str]) -> PersonaVersion:
-    last = persona.versions.order_by("-number").values_list("number", flat=True).first() or 0
     return PersonaVersion.objects.create(
         persona=persona,
-        number=last + 1,
+        number=persona_version_number(persona=persona) + 1,
         data=persona_snapshot(persona),
         changed_fields=sorted(changed),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-
-
-def persona_version_number(*, persona: Persona) -> int:
-    return persona.versions.order_by("-number").values_list("number", flat=True).first() or 0
 
 
 class PersonaConflict(Exception):

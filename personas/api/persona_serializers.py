@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Channel, Persona, PersonaReview, PersonaVersion, Segment, Tier
+from ..services import persona_version_number
 from .serializers import ScopedRelatedField, WorkspaceOwnedSerializer, string_list
 
 
@@ -123,11 +124,11 @@ class PersonaSerializer(WorkspaceOwnedSerializer):
         return attrs
 
     def get_version(self, persona: Persona) -> int:
+        # Lists annotate it (one query for all); a persona just saved is counted afresh.
         annotated = getattr(persona, "version_number", None)
         if annotated is not None:
             return int(annotated)
-        number = persona.versions.order_by("-number").values_list("number", flat=True).first()
-        return number or 0
+        return persona_version_number(persona=persona)
 
     def get_primary_count(self, persona: Persona) -> int:
         # Counted once per workspace and response, not once per persona listed.

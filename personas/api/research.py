@@ -98,19 +98,16 @@ class InterviewNoteViewSet(CrudViewSet):
         note = self.get_object()  # 404 outside the caller's workspaces, 403 for a viewer
         body = rs.PromoteSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        persona = body.validated_data["persona"]
-        if persona.workspace_id != note.workspace_id:
-            raise exceptions.ValidationError({"persona": ["not found in this workspace"]})
         try:
             evidence = research.note_promote(
                 note=note,
-                persona=persona,
+                persona=body.validated_data["persona"],
                 field=body.validated_data["field"],
                 text=body.validated_data["text"],
                 actor=request.user,
             )
         except research.PromotionRefused as refused:
-            raise exceptions.ValidationError({"text": [str(refused)]}) from None
+            raise exceptions.ValidationError({refused.field: [str(refused)]}) from None
         context = self.get_serializer_context()
         return Response(
             {
