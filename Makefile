@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: install run serve test test-deps test-api lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean
+.PHONY: install run serve test test-deps test-api lint typecheck test-sqlite test-postgres test-frontend test-e2e bench fmt frontend clean prod-deps prod-up reliability
 
 ## install: Python packages into .venv, npm packages and the frontend build
 install: $(VENV)/.installed frontend
@@ -70,7 +70,7 @@ lint: install
 typecheck test-sqlite test-postgres test-api test-e2e bench: export JOURNEYMAP_TESTING = 1
 
 typecheck:
-	$(VENV)/bin/mypy journeymap personas frontend tests bench
+	$(VENV)/bin/mypy journeymap personas frontend tests bench deploy reliability
 
 test-sqlite:
 	@echo "== Python suite on SQLite (live layer in memory and on Redis) =="
@@ -106,12 +106,32 @@ test-e2e: install
 ## bench: the benchmarks in bench/, each printing its ratio to a baseline run beside it
 bench: install
 	$(PY) bench/map_read.py
+	$(PY) bench/apply_ops.py
 	$(PY) bench/ws_fanout.py
 	$(PY) bench/ws_flood.py
 	$(PY) bench/analysis.py
 	$(PY) bench/event_import.py
 	$(PY) bench/pdf.py
 	$(PY) bench/segments.py
+
+## prod-deps: nginx from Debian (installed when running as root), for prod-up and reliability
+prod-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "installing nginx from Debian"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else \
+			echo "prod-up needs nginx: sudo apt-get install -y nginx"; exit 1; \
+		fi; \
+	fi
+
+## prod-up: the production set-up on loopback (docs/deploy.md): nginx, 2 daphne, PostgreSQL, Redis
+prod-up: install prod-deps
+	$(PY) deploy/stack.py up
+
+## reliability: the scenarios of docs/reliability.md through nginx, printed as one table
+reliability: install prod-deps
+	$(PY) reliability/run.py
 
 fmt:
 	$(VENV)/bin/ruff check --fix .

@@ -23,6 +23,8 @@ urlpatterns = [
     path("customers/", views.index, name="customers"),
     path("features/", views.index, name="features"),
     path("team/", views.index, name="team"),
+    path("audit/", views.index, name="audit"),
+    path("trash/", views.index, name="trash"),
     path("invitations/<str:token>/", views.index, name="invitation"),
     path("share/<str:token>/", views.index, name="share"),
 ]

@@ -66,11 +66,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    # django-health-check: its `manage.py health_check` command (GET /health/ is core/health.py)
+    "health_check",
     "personas",
     "journeymap.maps",
     "journeymap.realtime",
     "journeymap.analysis",
     "journeymap.export",
+    "journeymap.backup",
     "journeymap.demo",
     "frontend",
 ]
@@ -138,7 +141,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.exists() else []
 MEDIA_URL = "/media/"
@@ -157,10 +160,27 @@ WHITENOISE_USE_FINDERS = LOCAL_DEFAULTS
 
 LOGIN_URL = "/login/"
 
+# Deleted maps and personas stay in the trash this many days; `manage.py purge_trash` (daily
+# cron) then deletes them for good (docs/trash-and-audit.md).
+TRASH_RETENTION_DAYS = int(os.environ.get("TRASH_RETENTION_DAYS", "30"))
+
 # Trusted reverse proxies in front of the app. 0 (the default): the client address is
 # REMOTE_ADDR and X-Forwarded-For is ignored; N: the Nth address from the right of
 # X-Forwarded-For (the one the outermost trusted proxy saw). Used by every throttle.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
+# Upload limits, in bytes (docs/deploy.md, "Body-size limits"). The proxy in front must
+# accept the largest request they allow: UPLOAD_MAX_REQUEST_BYTES (a customer import may send
+# both of its files in one request; 1 MB covers the multipart envelope).
+EVENT_IMPORT_MAX_BYTES = int(os.environ.get("EVENT_IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+UPLOAD_MAX_REQUEST_BYTES = (
+    max(EVENT_IMPORT_MAX_BYTES, 2 * IMPORT_MAX_BYTES, PHOTO_MAX_BYTES) + 1024 * 1024
+)
+
+# /metrics (journeymap/core/metrics.py) answers loopback, or this bearer token when set.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header.
@@ -223,6 +243,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "InvitationStatusEnum": ["pending", "accepted", "expired", "revoked"],
+        "TrashKindEnum": ["map", "persona"],
     },
 }
 
@@ -305,6 +326,8 @@ if not LOCAL_DEFAULTS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Probes and scrapers call a process directly over plain HTTP on loopback.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,16 @@ from django.utils import timezone
 from journeymap.workspaces.models import Workspace
 
 
+class NotTrashedManager(models.Manager):
+    """The default manager of a model with a trash (`deleted_at`): trashed rows are hidden, so
+    every query, access check and related manager (reverse and many-to-many managers are built
+    from the default manager) stops seeing them without each caller knowing. `all_objects`
+    sees everything; the base manager (forward foreign keys, cascades) is left unfiltered."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 def empty_empathy_map() -> dict[str, list[str]]:
     return {"says": [], "thinks": [], "does": [], "feels": []}
 
@@ -110,6 +120,14 @@ class Persona(models.Model):
     last_reviewed_at = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # In the trash since (docs/trash-and-audit.md); purged for good after TRASH_RETENTION_DAYS.
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = NotTrashedManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes it for a field)
 
     class Meta:
         ordering = ["name"]
@@ -328,6 +346,14 @@ class Feature(models.Model):
         return self.name
 
 
+class LivePersonaTagManager(models.Manager):
+    """Tags of trashed personas are hidden (feature lists, exports, priorities) but kept, so
+    a restored persona is tagged again, and replacing a feature's tags leaves them alone."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(persona__deleted_at__isnull=True)
+
+
 class FeaturePersona(models.Model):
     """How much a feature matters to a persona (1 = nice to have … 5 = critical)."""
 
@@ -336,6 +362,9 @@ class FeaturePersona(models.Model):
     relevance = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+
+    objects = LivePersonaTagManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes it for a field)
 
     class Meta:
         constraints = [

@@ -17,6 +17,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from journeymap.core.json import json_value
+from journeymap.workspaces.audit import audit_record
 from journeymap.workspaces.models import Workspace
 
 from .models import (
@@ -292,6 +293,20 @@ def segment_snapshot_record(
             segment=segment, taken_on=day, defaults={"size": size}
         )
     return snapshot
+
+
+def segment_export_record(*, segment: Segment, actor: Any, address: str | None = None) -> None:
+    """Audit a download of the segment's members (people data leaving the app), recorded
+    when the download starts: the file is streamed after the answer has begun."""
+    with transaction.atomic():
+        audit_record(
+            workspace=segment.workspace,
+            actor=actor,
+            action="segment.exported",
+            subject=segment.name,
+            detail={"format": "csv", "segment": str(segment.pk), "segment_name": segment.name},
+            address=address,
+        )
 
 
 def segments_snapshot_all(*, on: date | None = None) -> int:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,3 +71,48 @@ def test_production_defaults() -> None:
         "shell", "-c", _SHOW, REDIS_URL="redis://127.0.0.1:6379/15", **PRODUCTION
     )
     assert with_redis.stdout.strip().splitlines()[-2].endswith("RedisCache"), with_redis.stderr
+
+
+def test_stack_check_runs_the_deployment_checklist_clean() -> None:
+    """`python deploy/stack.py check`: the settings docs/deploy.md lists, no warning at all."""
+    result = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, "deploy/stack.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_nginx_config_matches_the_app(settings: Any) -> None:
+    from deploy.stack import Stack
+
+    stack = Stack(workers=3)
+    try:
+        limits = {"STATIC_ROOT": str(settings.STATIC_ROOT), "MAX_BODY": 12345}
+        conf = stack.nginx_conf(limits)
+    finally:
+        stack.stop()
+    directives = "\n".join(line.split("#")[0] for line in conf.splitlines())
+    assert "{{" not in directives
+    # Any process serves any map: nothing pins a client to one.
+    assert "ip_hash" not in directives and "sticky" not in directives and "hash " not in directives
+    upstreams = [
+        line.strip() for line in conf.splitlines() if line.strip().startswith("server 127")
+    ]
+    assert upstreams == [
+        f"server 127.0.0.1:{w.port} max_fails=1 fail_timeout=2s;" for w in stack.workers
+    ]
+    assert "client_max_body_size 12345;" in conf
+    assert f"alias {settings.STATIC_ROOT}/;" in conf
+    assert not stack.workdir.exists()
+
+
+def test_upload_limit_covers_every_upload(settings: Any) -> None:
+    largest = max(
+        settings.EVENT_IMPORT_MAX_BYTES, 2 * settings.IMPORT_MAX_BYTES, settings.PHOTO_MAX_BYTES
+    )
+    assert settings.UPLOAD_MAX_REQUEST_BYTES > largest

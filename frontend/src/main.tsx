@@ -3,6 +3,7 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AppShell, RequireAuth } from './app/AppShell';
+import { AuditPage } from './pages/AuditPage';
 import { BoardPage } from './pages/BoardPage';
 import { FeaturesPage } from './pages/FeaturesPage';
 import { ContentMatrixPage } from './pages/ContentMatrixPage';
@@ -17,6 +18,7 @@ import { InterviewGuidePage, InterviewNotePage, ResearchPage } from './pages/Res
 import { PersonasPage } from './pages/PersonasPage';
 import { SharePage } from './pages/SharePage';
 import { TeamPage } from './pages/TeamPage';
+import { TrashPage } from './pages/TrashPage';
 import { ApiError } from './api/http';
 import './styles/app.css';
 import './styles/analysis.css';
@@ -93,6 +95,8 @@ function App() {
               <Route path="/customers/" element={<CustomersPage />} />
               <Route path="/features/" element={<FeaturesPage />} />
               <Route path="/team/" element={<TeamPage />} />
+              <Route path="/audit/" element={<AuditPage />} />
+              <Route path="/trash/" element={<TrashPage />} />
               <Route path="/invitations/:token/" element={<InvitationPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

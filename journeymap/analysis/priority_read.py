@@ -25,13 +25,13 @@ def workspace_frictions(*, workspace_id: UUID | str) -> list[dict[str, Any]]:
     linked to it and the customers through it (`traffic`, None when its map has no event
     log). By map title, then most severe first."""
     rows = list(
-        FrictionPoint.objects.filter(map__workspace_id=workspace_id).values(
-            "id", "title", "severity", "status", "map_id", "map__title", "stage__name"
-        )
+        FrictionPoint.objects.filter(
+            map__workspace_id=workspace_id, map__deleted_at__isnull=True
+        ).values("id", "title", "severity", "status", "map_id", "map__title", "stage__name")
     )
     features: dict[str, list[str]] = defaultdict(list)
     links = FrictionPoint.features.through.objects.filter(
-        frictionpoint__map__workspace_id=workspace_id
+        frictionpoint__map__workspace_id=workspace_id, frictionpoint__map__deleted_at__isnull=True
     ).order_by("feature__name", "feature_id")
     for linked_friction, feature_id in links.values_list("frictionpoint_id", "feature_id"):
         features[str(linked_friction)].append(str(feature_id))

@@ -27,7 +27,8 @@ def ensure(model: type[M], key: str, created: Created, /, **fields: Any) -> tupl
 
     An existing row is left as it is, so whatever people changed in the demo survives a rerun.
     """
-    row = model._default_manager.filter(pk=demo_id(key)).first()
+    # The base manager sees rows in the trash too: a trashed demo row stays trashed.
+    row = model._base_manager.filter(pk=demo_id(key)).first()
     if row is not None:
         return row, False
     row = model._default_manager.create(pk=demo_id(key), **fields)

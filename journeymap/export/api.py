@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeymap.core.addresses import client_address
 from journeymap.core.api.schema import ErrorSerializer
 from journeymap.maps.api.access import access_map
 from journeymap.workspaces.api.base import member_workspace, share_link_of
@@ -83,7 +84,11 @@ def _options(request: Request) -> ExportOptions:
 
 
 def _caller(request: Request) -> Caller:
-    return Caller(user=request.user, share_link=share_link_of(request))
+    return Caller(
+        user=request.user,
+        share_link=share_link_of(request),
+        address=client_address(request._request),
+    )
 
 
 class SignedInOrShareLink(permissions.BasePermission):

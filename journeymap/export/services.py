@@ -14,8 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.text import slugify
 
+from journeymap.core.metrics import EXPORT
 from journeymap.maps.models import JourneyMap
-from journeymap.workspaces.models import ShareLink
+from journeymap.workspaces.audit import audit_record
+from journeymap.workspaces.models import ShareLink, Workspace
 from personas.models import Persona
 
 from . import pdf
@@ -61,8 +63,21 @@ class ExportRefused(Exception):
 
 @dataclass(frozen=True)
 class Caller:
+    """Who asks for an export, and from where (`address`, for the audit log)."""
+
     user: Any
     share_link: ShareLink | None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Audited:
+    """What a delivered export writes to the audit log: `<action>` on `subject`."""
+
+    workspace: Workspace
+    action: str
+    subject: str
+    detail: dict[str, Any]
 
 
 def _check_size(document: Mapping[str, Any]) -> None:
@@ -127,7 +142,13 @@ def _render(target: Callable[..., bytes], **kwargs: Any) -> bytes:
 
 
 def _recorded(
-    *, caller: Caller, fmt: str, workspace_id: Any, run: Callable[[], Export], **about: Any
+    *,
+    caller: Caller,
+    fmt: str,
+    workspace_id: Any,
+    run: Callable[[], Export],
+    audited: Audited,
+    **about: Any,
 ) -> Export:
     started = time.monotonic()
     status, size, detail = ExportStatus.OK, 0, ""
@@ -155,6 +176,28 @@ def _recorded(
             detail=detail,
             **about,
         )
+        if status == ExportStatus.OK:
+            _audit(caller, audited)
+        EXPORT.labels(fmt, status).observe(time.monotonic() - started)
+
+
+def _audit(caller: Caller, audited: Audited) -> None:
+    """Only delivered exports are audited: a refused one handed out nothing."""
+    link = caller.share_link
+    shared = {"share_link": str(link.pk), "share_link_label": link.label} if link else {}
+    audit_record(
+        workspace=audited.workspace,
+        actor=caller.user,
+        action=audited.action,
+        subject=audited.subject,
+        detail={**audited.detail, **shared},
+        address=caller.address,
+    )
+
+
+def _map_audit(journey_map: JourneyMap, fmt: str) -> Audited:
+    detail = {"format": fmt, "map": str(journey_map.pk), "map_title": journey_map.title}
+    return Audited(journey_map.workspace, "map.exported", journey_map.title, detail)
 
 
 def _filename(title: str, suffix: str) -> str:
@@ -200,6 +243,7 @@ def export_map(
         fmt=fmt,
         workspace_id=journey_map.workspace_id,
         run=run,
+        audited=_map_audit(journey_map, str(fmt)),
         map=journey_map,
         options=asdict(options),
     )
@@ -222,6 +266,7 @@ def export_map_csv(*, journey_map: JourneyMap, caller: Caller) -> Export:
         fmt=ExportFormat.CSV,
         workspace_id=journey_map.workspace_id,
         run=run,
+        audited=_map_audit(journey_map, "csv"),
         map=journey_map,
     )
 
@@ -236,8 +281,18 @@ def export_features_csv(*, workspace_id: Any, caller: Caller) -> Export:
             features_csv(priorities=priorities), "text/csv; charset=utf-8", "features.csv"
         )
 
+    audited = Audited(
+        Workspace.objects.get(pk=workspace_id),
+        "features.exported",
+        "feature priorities",
+        {"format": "csv"},
+    )
     return _recorded(
-        caller=caller, fmt=ExportFormat.FEATURES_CSV, workspace_id=workspace_id, run=run
+        caller=caller,
+        fmt=ExportFormat.FEATURES_CSV,
+        workspace_id=workspace_id,
+        run=run,
+        audited=audited,
     )
 
 
@@ -255,6 +310,12 @@ def export_persona_sheet(*, persona: Persona, caller: Caller, options: ExportOpt
         fmt=ExportFormat.PERSONA_PDF,
         workspace_id=persona.workspace_id,
         run=run,
+        audited=Audited(
+            persona.workspace,
+            "persona.exported",
+            persona.name,
+            {"format": "pdf", "persona": str(persona.pk), "persona_name": persona.name},
+        ),
         persona=persona,
         options={"paper": options.paper},
     )

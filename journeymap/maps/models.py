@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from journeymap.workspaces.models import Workspace
-from personas.models import Channel, Feature, Persona
+from personas.models import Channel, Feature, NotTrashedManager, Persona
 
 
 class OrderKeyField(models.CharField):
@@ -47,6 +47,14 @@ class JourneyMap(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # In the trash since (docs/trash-and-audit.md); purged for good after TRASH_RETENTION_DAYS.
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = NotTrashedManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes it for a field)
 
     class Meta:
         ordering = ["-updated_at"]

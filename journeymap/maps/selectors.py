@@ -61,7 +61,10 @@ def _user_id(pk: Any) -> str | None:
 def _friction_links(journey_map: JourneyMap) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     personas: dict[str, list[str]] = defaultdict(list)
     features: dict[str, list[str]] = defaultdict(list)
-    through_personas = FrictionPoint.personas.through.objects.filter(frictionpoint__map=journey_map)
+    # A trashed persona's links stay in the table (a restore brings them back) but not here.
+    through_personas = FrictionPoint.personas.through.objects.filter(
+        frictionpoint__map=journey_map, persona__deleted_at__isnull=True
+    )
     for friction_id, persona_id in through_personas.values_list("frictionpoint_id", "persona_id"):
         personas[str(friction_id)].append(str(persona_id))
     through_features = FrictionPoint.features.through.objects.filter(frictionpoint__map=journey_map)
@@ -103,7 +106,7 @@ def map_document(*, journey_map: JourneyMap) -> dict[str, Any]:
         "personas": [
             str(pk)
             for pk in JourneyMap.personas.through.objects.filter(
-                journeymap_id=journey_map.id
+                journeymap_id=journey_map.id, persona__deleted_at__isnull=True
             ).values_list("persona_id", flat=True)
         ],
     }

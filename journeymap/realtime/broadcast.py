@@ -12,6 +12,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from journeymap.core.metrics import PATCHES
 from journeymap.maps.services.ops import AppliedBatch
 
 from .hub import active_hub, group_name
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 def on_batch_committed(batch: AppliedBatch) -> None:
     frame = encode(batch.as_patch())
     map_id = str(batch.map_id)
+    PATCHES.inc()
     hub = active_hub()
     if hub is not None:
         if hub.in_loop_thread():

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlencode, urlparse
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidMessage, InvalidStatus
 
 from .login import LoginFailed, login
 
@@ -41,6 +41,13 @@ ORDERED = {"stages", "lanes", "cards", "touchpoints", "frictions", "contents"}
 # Close codes after which reconnecting cannot help: access ended, map deleted, signed out,
 # and a protocol this client does not speak.
 FINAL_CLOSE_CODES = {4401, 4403, 4404, 4426}
+# Handshake answers that say "not now" rather than "not you": a proxy in front of processes
+# that are restarting (502, 504), an overloaded server (503), a throttle (429).
+TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
+# After a `server_error` (the server changed nothing, e.g. its database was unreachable), the
+# batch or hello is re-sent after this many seconds, doubled per retry up to the maximum.
+SERVER_ERROR_RETRY = 0.25
+SERVER_ERROR_RETRY_MAX = 4.0
 
 
 class Rejected(Exception):
@@ -133,6 +140,7 @@ class MapClient:
         self._seq_changed = asyncio.Event()
         self._pongs: list[asyncio.Future[None]] = []
         self._focus: dict[str, Any] | None = None
+        self._server_errors: dict[str, int] = {}  # retries so far, per op_id (or "hello")
         self._closing = False
         self._failure: BaseException | None = None
         self._runner: asyncio.Task[None] | None = None
@@ -197,6 +205,7 @@ class MapClient:
         finally:
             # Acked, refused or given up on: no longer re-sent on reconnect.
             self._pending.pop(op_id, None)
+            self._server_errors.pop(op_id, None)
         if applied and self.track_state:
             await self.wait_for_seq(ack["seq"], timeout)
         return ack
@@ -265,9 +274,15 @@ class MapClient:
                     self._fail(error(f"closed by the server ({code})"))
                     return
             except InvalidStatus as refused:
-                self._fail(AccessDenied(f"handshake refused ({refused.response.status_code})"))
-                return
-            except (OSError, ConnectionClosed, TimeoutError) as lost:
+                status = refused.response.status_code
+                if status not in TRANSIENT_STATUSES:
+                    self._fail(AccessDenied(f"handshake refused ({status})"))
+                    return
+                # A proxy with no process to hand the socket to (one restarting): retry.
+                self._ws = None
+                logger.debug("handshake answered %s, retrying", status)
+            # InvalidMessage: the handshake was cut (an overloaded or dying process).
+            except (OSError, ConnectionClosed, TimeoutError, InvalidMessage) as lost:
                 self._ws = None
                 logger.debug("connection lost: %r", lost)
             if self._closing or not self.reconnect:
@@ -311,6 +326,8 @@ class MapClient:
             self.errors.append(frame)
             if frame.get("code") == "rate_limited":
                 self._retry_later(frame)
+            elif frame.get("code") == "server_error":
+                self._retry_after_server_error(frame)
             elif frame.get("op_id"):
                 self._resolve(frame["op_id"], error=RuntimeError(frame.get("detail")))
 
@@ -322,6 +339,29 @@ class MapClient:
         if text is not None:
             delay = float(frame.get("retry_after") or 0.5)
             asyncio.get_running_loop().call_later(delay, self._send_soon, text)
+
+    def _retry_after_server_error(self, frame: dict[str, Any]) -> None:
+        """The server could not handle a frame and changed nothing: a batch is re-sent with
+        the same op_id (so it is applied once however often it is sent), and a hello asked
+        again while this client waits for one; anything else is left to the caller."""
+        op_id = frame.get("op_id")
+        entry = self._pending.get(str(op_id)) if op_id else None
+        text = entry[0] if entry else self._hello() if not op_id and self._catching_up else None
+        if text is None:
+            return
+        key = str(op_id or "hello")
+        tries = self._server_errors.get(key, 0)
+        self._server_errors[key] = tries + 1
+        delay = min(SERVER_ERROR_RETRY * 2**tries, SERVER_ERROR_RETRY_MAX)
+        delay *= 0.5 + random.random()  # noqa: S311 (jitter)
+        asyncio.get_running_loop().call_later(delay, self._resend, key, text)
+
+    def _resend(self, key: str, text: str) -> None:
+        if key != "hello" and key not in self._pending:
+            return  # acknowledged or given up on meanwhile
+        if key == "hello" and not self._catching_up:
+            return
+        self._send_soon(text)
 
     def _send_soon(self, text: str) -> None:
         ws = self._ws
@@ -357,6 +397,7 @@ class MapClient:
         self._send_soon(self._hello())
 
     def _catch_up(self, patches: list[dict[str, Any]]) -> None:
+        self._server_errors.pop("hello", None)
         for patch in patches:
             if self.seq is not None and patch["seq"] == self.seq + 1:
                 self._apply(patch)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections import deque
 from typing import Any
 
 from journeymap.core.errors import OpRejected
+from journeymap.core.metrics import ACK_LATENCY, APPLY_OPS
 from journeymap.maps.services.ops import apply_ops
 
 from . import conf
@@ -90,6 +92,13 @@ class MapSocket:
             else:
                 serving = asyncio.ensure_future(_Session(conn, map_id, receive).serve())
                 await asyncio.wait({serving, conn.ended}, return_when=asyncio.FIRST_COMPLETED)
+                failure = (
+                    serving.exception() if serving.done() and not serving.cancelled() else None
+                )
+                if failure is not None:
+                    # A bug in the receive loop: say so in the log and close with 1011,
+                    # rather than dropping the socket without a close frame.
+                    raise failure
         except Exception:
             logger.exception("socket on map %s failed", map_id)
             conn.end(CLOSE_SERVER_ERROR, "server_error")
@@ -230,6 +239,7 @@ class _Session:
         conn.end_sync(seq, text)
 
     async def ops(self, frame: OpsFrame) -> None:
+        received = time.perf_counter()  # this task starts as the frame is read (submit)
         conn = self.conn
         if not conn.principal.can_write:
             # Refused here, before any database call: a reader flooding ops costs no query
@@ -238,6 +248,7 @@ class _Session:
             detail = "a share link is read-only" if conn.principal.is_share else "read-only role"
             conn.reply(reject_frame(frame.op_id, "forbidden", detail))
             return
+        applying = time.perf_counter()
         try:
             batch = await db(apply_ops)(
                 map_id=self.map_id,
@@ -268,4 +279,6 @@ class _Session:
             )
             return
         # apply_ops returned outside any transaction, so the batch is committed: durable.
+        APPLY_OPS.labels("socket").observe(time.perf_counter() - applying)
         conn.reply(encode(batch.as_ack()))
+        ACK_LATENCY.observe(time.perf_counter() - received)

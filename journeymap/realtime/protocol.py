@@ -5,6 +5,7 @@ FrameError, which the consumer turns into an `error` frame while keeping the soc
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,38 @@ def utf8_length_exceeds(text: str, limit: int) -> bool:
     return len(text.encode("utf-8", "surrogatepass")) > limit
 
 
+# JSON escapes of a UTF-16 surrogate (a pair decodes to one character, a lone half stays a
+# surrogate) and of NUL. Seen only in frames that spell characters as escapes, so the full
+# check below runs rarely; what it finds no UTF-8 text can hold (a lone surrogate) or no
+# PostgreSQL text column can store (NUL), and a reply echoing it could not even be sent.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
+
+
+def _holds_unstorable_text(message: Any) -> bool:
+    """Whether any string in the parsed frame, key or value, has a lone surrogate or a NUL.
+    Iterative: the frame may nest as deep as the parser allowed."""
+    stack = [message]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value or (not value.isascii() and _has_lone_surrogate(value)):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def parse_frame(*, text: str | None, data: bytes | None, limit: int) -> ClientFrame:
     if text is None:
         size = len(data or b"")
@@ -74,8 +107,15 @@ def parse_frame(*, text: str | None, data: bytes | None, limit: int) -> ClientFr
         message = json.loads(text)
     except ValueError:
         raise FrameError("bad_json", "the frame is not valid JSON") from None
+    except RecursionError:
+        # The parser recurses per level: a frame of nested brackets would otherwise end the
+        # socket (and its receive loop) instead of being answered.
+        raise FrameError("bad_json", "the frame nests too deeply") from None
     if not isinstance(message, dict):
         raise FrameError("bad_frame", "a frame must be a JSON object")
+    if _SUSPECT_ESCAPE.search(text) and _holds_unstorable_text(message):
+        detail = "text must be valid Unicode without NUL characters (no lone surrogates)"
+        raise FrameError("bad_frame", detail)
     kind = message.get("type")
     if kind == "ops":
         return OpsFrame(op_id=message.get("op_id"), ops=message.get("ops"))
@@ -116,7 +156,7 @@ def parse_focus(value: Any) -> dict[str, str | None] | None:
     if not isinstance(value, dict) or not set(value) <= {"entity", "id", "field"}:
         raise FrameError("bad_frame", "focus must be null or {entity, id, field?}")
     entity = value.get("entity")
-    if entity not in ENTITIES:
+    if not isinstance(entity, str) or entity not in ENTITIES:
         raise FrameError("bad_frame", f"focus.entity must be one of: {', '.join(ENTITIES)}")
     try:
         item_id = str(uuid.UUID(str(value.get("id"))))

@@ -11,6 +11,7 @@ import uuid
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from journeymap.core.metrics import LIVE_SOCKETS
 from journeymap.maps.selectors import share_patch
 
 from . import conf
@@ -83,6 +84,7 @@ class Room:
         conn.peer["since"] = time.time()
         self.conns[conn.client_id] = conn
         self.per_principal[conn.principal.key] += 1
+        LIVE_SOCKETS.inc()
         self._retarget()
         self.dirty.add(conn.client_id)
         self.wake.set()
@@ -92,6 +94,7 @@ class Room:
         if self.conns.get(conn.client_id) is conn:
             del self.conns[conn.client_id]
             self.per_principal[conn.principal.key] -= 1
+            LIVE_SOCKETS.dec()
             self._retarget()
             self.removed.add(conn.client_id)
             self.dirty.discard(conn.client_id)
@@ -218,8 +221,12 @@ class Room:
         interval = conf.access_poll_interval()
         refreshed = time.monotonic()
         map_uuid = uuid.UUID(self.map_id)
+        due = time.monotonic()
         while not self.closed:
-            await asyncio.sleep(interval)
+            # A poll starts every `interval`, however long the last one took (a busy database
+            # must not stretch the promised delay by a poll's duration), and never two at once.
+            due = max(due + interval, time.monotonic())
+            await asyncio.sleep(due - time.monotonic())
             targets = self.targets
             if not targets:
                 continue

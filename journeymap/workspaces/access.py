@@ -54,6 +54,8 @@ def share_link_for_token(token: str) -> ShareLink | None:
     now = timezone.now()
     link = (
         ShareLink.objects.filter(token_hash=hash_share_token(token), revoked_at__isnull=True)
+        # A link of a trashed map opens nothing (select_related would not hide it).
+        .filter(map__deleted_at__isnull=True)
         .select_related("map")
         .first()
     )

@@ -1,4 +1,7 @@
-"""Writes to workspaces, memberships, invitations, share links, API tokens and passwords."""
+"""Writes to workspaces, memberships, invitations, share links, API tokens and passwords.
+
+Each change an owner may need to account for later is audited (`audit_record`) inside its
+transaction; `address` is the client address the view derived (core.addresses)."""
 
 from __future__ import annotations
 
@@ -14,39 +17,107 @@ from django.db import transaction
 from django.utils import timezone
 
 from .access import hash_invitation_token, hash_share_token, invitation_for_token
+from .audit import audit_record
 from .models import ApiToken, Invitation, Membership, Role, ShareLink, Workspace
 
 
-def workspace_create(*, name: str, owner: User) -> Workspace:
+def workspace_create(*, name: str, owner: User, address: str | None = None) -> Workspace:
     with transaction.atomic():
         workspace = Workspace.objects.create(name=name)
         Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+        audit_record(
+            workspace=workspace,
+            actor=owner,
+            action="workspace.created",
+            subject=name,
+            address=address,
+        )
     return workspace
 
 
-def workspace_update(*, workspace: Workspace, name: str) -> Workspace:
-    workspace.name = name
-    workspace.save(update_fields=["name", "updated_at"])
+def workspace_update(
+    *, workspace: Workspace, name: str, actor: Any = None, address: str | None = None
+) -> Workspace:
+    with transaction.atomic():
+        before = workspace.name
+        workspace.name = name
+        workspace.save(update_fields=["name", "updated_at"])
+        if before != name:
+            audit_record(
+                workspace=workspace,
+                actor=actor,
+                action="workspace.renamed",
+                subject=name,
+                detail={"from": before, "to": name},
+                address=address,
+            )
     return workspace
 
 
-def membership_set(*, workspace: Workspace, user: User, role: str) -> Membership:
+def membership_set(
+    *,
+    workspace: Workspace,
+    user: User,
+    role: str,
+    actor: Any = None,
+    address: str | None = None,
+) -> Membership:
     """Add a member or change a member's role; the workspace always keeps an owner."""
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
             workspace=workspace, user=user, defaults={"role": role}
         )
-        if not created and membership.role != role:
+        if created:
+            _audit_member(membership, actor=actor, action="member.added", address=address)
+        elif membership.role != role:
             _keep_an_owner(workspace=workspace, leaving=membership)
+            before = membership.role
             membership.role = role
             membership.save(update_fields=["role"])
+            _audit_member(
+                membership,
+                actor=actor,
+                action="member.role_changed",
+                address=address,
+                detail={"from": before, "to": role},
+            )
     return membership
 
 
-def membership_remove(*, membership: Membership) -> None:
+def membership_remove(
+    *, membership: Membership, actor: Any = None, address: str | None = None
+) -> None:
+    """Remove a member; removing yourself is recorded as leaving."""
     with transaction.atomic():
         _keep_an_owner(workspace=membership.workspace, leaving=membership)
         membership.delete()
+        leaving = getattr(actor, "pk", None) == membership.user_id
+        _audit_member(
+            membership,
+            actor=actor,
+            action="member.left" if leaving else "member.removed",
+            address=address,
+        )
+
+
+def _audit_member(
+    membership: Membership,
+    *,
+    actor: Any,
+    action: str,
+    address: str | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    # The member's username is the subject, so the entry still reads right after the
+    # account is deleted; the id lets the log be searched by person.
+    audit_record(
+        workspace=membership.workspace,
+        actor=actor,
+        action=action,
+        subject=membership.user.get_username(),
+        detail={"user": membership.user_id, "role": membership.role, **(detail or {})},
+        address=address,
+    )
 
 
 def _keep_an_owner(*, workspace: Workspace, leaving: Membership) -> None:
@@ -79,26 +150,51 @@ def share_link_create(
     created_by: User,
     label: str = "",
     expires_at: datetime | None = None,
+    address: str | None = None,
 ) -> tuple[ShareLink, str]:
     """Create a link and return it with its token. Only the hash is stored, so the token
     can be shown once and never again. `expires_at`: see `share_link_expiry`."""
     expiry = share_link_expiry(expires_at=expires_at)
     token = secrets.token_urlsafe(32)  # 256 bits
-    link = ShareLink.objects.create(
-        map=journey_map,
-        label=label,
-        token_hash=hash_share_token(token),
-        created_by=created_by,
-        expires_at=expiry,
-    )
+    with transaction.atomic():
+        link = ShareLink.objects.create(
+            map=journey_map,
+            label=label,
+            token_hash=hash_share_token(token),
+            created_by=created_by,
+            expires_at=expiry,
+        )
+        _audit_link(link, actor=created_by, action="share_link.created", address=address)
     return link, token
 
 
-def share_link_revoke(*, link: ShareLink) -> ShareLink:
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+def share_link_revoke(
+    *, link: ShareLink, actor: Any = None, address: str | None = None
+) -> ShareLink:
+    with transaction.atomic():
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            _audit_link(link, actor=actor, action="share_link.revoked", address=address)
     return link
+
+
+def _audit_link(link: ShareLink, *, actor: Any, action: str, address: str | None) -> None:
+    journey_map = link.map
+    audit_record(
+        workspace=journey_map.workspace,
+        actor=actor,
+        action=action,
+        subject=journey_map.title,
+        detail={
+            "share_link": str(link.pk),
+            "map": str(journey_map.pk),
+            "map_title": journey_map.title,
+            "label": link.label,
+            "expires_at": link.expires_at.isoformat() if link.expires_at else None,
+        },
+        address=address,
+    )
 
 
 class InvitationNotFound(Exception):
@@ -112,34 +208,62 @@ def invitation_create(
     role: str,
     email: str = "",
     label: str = "",
+    address: str | None = None,
 ) -> tuple[Invitation, str]:
     """Create an invitation and return it with its token, which is shown once: only the
     SHA-256 of it is stored."""
     if role not in Role.values:
         raise ValidationError({"role": f"must be one of {', '.join(Role.values)}"})
     token = secrets.token_urlsafe(32)  # 256 bits
-    invitation = Invitation.objects.create(
-        workspace=workspace,
-        role=role,
-        email=email,
-        label=label,
-        token_hash=hash_invitation_token(token),
-        created_by=created_by,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
-    )
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            workspace=workspace,
+            role=role,
+            email=email,
+            label=label,
+            token_hash=hash_invitation_token(token),
+            created_by=created_by,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+        )
+        _audit_invitation(
+            invitation, actor=created_by, action="invitation.created", address=address
+        )
     return invitation, token
 
 
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
+def invitation_revoke(
+    *, invitation: Invitation, actor: Any = None, address: str | None = None
+) -> Invitation:
     """A pending invitation stops working; revoking one again, or one already used, changes
     nothing (a membership it made is removed through the members endpoint)."""
-    if invitation.revoked_at is None and invitation.accepted_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    with transaction.atomic():
+        if invitation.revoked_at is None and invitation.accepted_at is None:
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at"])
+            _audit_invitation(invitation, actor=actor, action="invitation.revoked", address=address)
     return invitation
 
 
-def invitation_accept(*, token: str, user: User) -> Membership:
+def _audit_invitation(
+    invitation: Invitation, *, actor: Any, action: str, address: str | None
+) -> None:
+    audit_record(
+        workspace=invitation.workspace,
+        actor=actor,
+        action=action,
+        subject=invitation.label or invitation.email,
+        detail={
+            "invitation": str(invitation.pk),
+            "role": invitation.role,
+            "label": invitation.label,
+            "email": invitation.email,
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+        address=address,
+    )
+
+
+def invitation_accept(*, token: str, user: User, address: str | None = None) -> Membership:
     """Make `user` a member with the invitation's role and use the invitation up.
 
     Idempotent for its user: accepting again answers the same membership. A person who is
@@ -161,12 +285,21 @@ def invitation_accept(*, token: str, user: User) -> Membership:
             return membership
         if invitation.expires_at <= timezone.now():
             raise InvitationNotFound()
-        membership, _ = Membership.objects.get_or_create(
+        membership, created = Membership.objects.get_or_create(
             workspace_id=invitation.workspace_id, user=user, defaults={"role": invitation.role}
         )
         invitation.accepted_by = user
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_by", "accepted_at"])
+        _audit_invitation(invitation, actor=user, action="invitation.accepted", address=address)
+        if created:
+            _audit_member(
+                membership,
+                actor=user,
+                action="member.added",
+                address=address,
+                detail={"invitation": str(invitation.pk)},
+            )
     return membership
 
 

@@ -15,23 +15,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or with NUM_PROXIES = N > 0 the Nth address from the right of
-    X-Forwarded-For (what the outermost trusted proxy saw)."""
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    proxies = int(settings.NUM_PROXIES)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-            if part.strip()
-        ]
-        if forwarded:
-            return forwarded[-min(proxies, len(forwarded))]
-    return remote
+# Re-exported: the sign-in views and the admin ask this module for it.
+from journeymap.core.addresses import client_address as client_address
 
 
 def _username_key(username: str) -> str:

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeymap.core.addresses import client_address
 from journeymap.workspaces.access import role_in
 from journeymap.workspaces.api.base import member_workspace, share_link_of
 from journeymap.workspaces.models import WRITE_ROLES, Workspace
@@ -36,6 +37,7 @@ from ..photos import (
     process_photo,
 )
 from ..template import SECTION_LABELS
+from ..trash import NotInTrash, persona_trash
 from . import persona_serializers as ps
 from .crud import WORKSPACE_PARAM, CrudViewSet
 
@@ -147,7 +149,15 @@ class PersonaViewSet(CrudViewSet):
         )
 
     def perform_destroy(self, instance: Persona) -> None:
-        services.persona_delete(persona=instance)
+        # To the trash (restorable for TRASH_RETENTION_DAYS), not gone: docs/trash-and-audit.md.
+        try:
+            persona_trash(
+                persona=instance,
+                actor=self.request.user,
+                address=client_address(self.request._request),
+            )
+        except NotInTrash:
+            raise exceptions.NotFound("no such persona") from None
 
     @extend_schema(
         methods=["PUT"],

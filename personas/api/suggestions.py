@@ -13,8 +13,6 @@ from rest_framework.views import APIView
 
 from journeymap.workspaces.api.base import member_workspace
 
-from ..suggest_read import segment_suggestions
-
 
 class SuggestionSerializer(serializers.Serializer):
     name = serializers.CharField()
@@ -56,4 +54,8 @@ class SegmentSuggestionsView(APIView):
         responses=SuggestionsSerializer,
     )
     def get(self, request: Request) -> Response:
+        # Imported here, not at the top: scikit-learn takes 6-11 s to load on a busy
+        # 2-core machine, and every process would pay it on its first request of any kind.
+        from ..suggest_read import segment_suggestions
+
         return Response(segment_suggestions(workspace_id=member_workspace(request)))

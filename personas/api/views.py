@@ -23,6 +23,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeymap.core.addresses import client_address
 from journeymap.core.spreadsheet import StreamingCsvResponse, csv_lines
 from journeymap.workspaces.access import role_in
 from journeymap.workspaces.api.base import (
@@ -111,6 +112,9 @@ class SegmentViewSet(CrudViewSet):
         a cell a spreadsheet would run as a formula gets a leading apostrophe. Routed by
         personas/api/urls.py, as a file name without a trailing slash."""
         segment = self.get_object()
+        services.segment_export_record(
+            segment=segment, actor=request.user, address=client_address(request._request)
+        )
         lines = csv_lines(MEMBER_COLUMNS, segment_member_rows(segment=segment))
         return StreamingCsvResponse(lines, filename=f"{slugify(segment.name) or 'segment'}.csv")
 
@@ -276,7 +280,7 @@ class CustomerViewSet(CrudViewSet):
                 customers=streams.get("customers"),
                 purchases=streams.get("purchases"),
                 progress=report,
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request._request),
             )
         except CsvRejected as rejected:
             return Response(

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from django.db import connection, transaction
 
+from journeymap.core.metrics import timed_import
 from journeymap.workspaces.audit import audit_record
 from journeymap.workspaces.models import Workspace
 
@@ -48,6 +49,7 @@ class _Abort(Exception):
     """Rolls the transaction back once every row has been checked."""
 
 
+@timed_import("customers")
 def customer_data_import(
     *,
     workspace: Workspace,

@@ -1,5 +1,5 @@
 """Screenshots of the home, the board, the share view, the content matrix, the features,
-customers and segments pages for docs/screenshots/.
+customers, segments and trash pages for docs/screenshots/.
 
 Run against a server with `manage.py seed_demo` data:
     .venv/bin/python tests/e2e/take_screenshots.py http://127.0.0.1:8000 [out_dir]
@@ -127,6 +127,11 @@ def main(base: str, out: Path) -> None:
         big.wait_for_selector('[data-testid="connection-status"][data-status="online"]')
         big.wait_for_timeout(600)
         big.screenshot(path=str(out / "board-projector.png"))
+        # Last: it deletes (and then puts back) a few things. Imported here, not at the top,
+        # because it imports this module's helpers.
+        from take_trash_screenshot import trash_screenshot
+
+        trash_screenshot(context, base, out)
         browser.close()
 
 

@@ -202,6 +202,13 @@ def test_ops_over_rest_apply_log_and_answer_like_the_socket(world: World, client
             "invalid",
             "order_key",
         ),
+        (
+            # PostgreSQL cannot store NUL in text: refused as bad input, never a 500.
+            [{"action": "create", "entity": "stage", "fields": {"name": "Be\x00fore"}}],
+            400,
+            "invalid",
+            "name",
+        ),
     ],
 )
 def test_rejected_ops_over_rest(

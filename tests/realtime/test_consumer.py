@@ -413,3 +413,22 @@ async def test_one_socket_leaving_does_not_disturb_the_others(
     await viewer.close()
     await editor.ops([card_op(rt_board)])
     assert (await owner.expect("patch"))["seq"] == 1
+
+
+async def test_a_bug_in_the_receive_loop_closes_with_1011_and_is_logged(
+    rt_connect, rt_owner, monkeypatch, caplog
+):
+    """A fault injected into frame parsing stands for any bug the receive loop does not
+    expect: the socket is closed with the documented 1011, not dropped without a close."""
+    from journeymap.realtime import consumer
+
+    sock = await rt_connect(rt_owner)
+    await sock.hello(None)
+
+    def broken_parse(**_: Any) -> Any:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(consumer, "parse_frame", broken_parse)
+    await sock.send({"type": "ping"})
+    assert await sock.closed() == 1011
+    assert any("failed" in record.getMessage() for record in caplog.records)

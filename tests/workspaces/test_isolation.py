@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from journeymap.maps.services.trash import map_trash
 from journeymap.maps.services.versions import version_create
 from journeymap.workspaces.models import Role, ShareLink
 from journeymap.workspaces.services import invitation_create
@@ -19,9 +20,17 @@ from personas.models import CustomerProfile, InterviewGuide, InterviewNote, Segm
 from personas.research import note_promote, note_save
 from personas.services import persona_update
 from personas.template import SECTION_LABELS
+from personas.trash import persona_trash
 
 from ..conftest import World
-from ..factories import CustomerFactory, FeatureFactory, MembershipFactory, SegmentFactory
+from ..factories import (
+    CustomerFactory,
+    FeatureFactory,
+    MapFactory,
+    MembershipFactory,
+    PersonaFactory,
+    SegmentFactory,
+)
 
 ROLES = ["owner", "editor", "viewer", "outsider", "anonymous"]
 READ, WRITE, CREATE, OWNER_ONLY = "read", "write", "create", "owner_only"
@@ -57,6 +66,12 @@ def records(world: World) -> dict[str, Any]:
     evidence = note_promote(
         note=note, persona=side.persona, field="quotes", text="Too slow", actor=world.owner
     )
+    trashed_map = map_trash(
+        journey_map=MapFactory(workspace=side.workspace), actor=world.owner, address=None
+    )
+    trashed_persona = persona_trash(
+        persona=PersonaFactory(workspace=side.workspace), actor=world.owner, address=None
+    )
     return {
         "workspace": side.workspace.id,
         "map": side.map.id,
@@ -71,6 +86,8 @@ def records(world: World) -> dict[str, Any]:
         "guide": guide.id,
         "note": note.id,
         "evidence": evidence.id,
+        "trashed_map": trashed_map.id,
+        "trashed_persona": trashed_persona.id,
     }
 
 
@@ -119,6 +136,13 @@ CASES: list[Case] = [
         "revoke an invitation",
         "delete",
         lambda w, r: f"/api/workspaces/{r['workspace']}/invitations/{r['invitation']}/",
+        OWNER_ONLY,
+    ),
+    Case("audit log", "get", lambda w, r: f"/api/audit/?workspace={r['workspace']}", OWNER_ONLY),
+    Case(
+        "audit log csv",
+        "get",
+        lambda w, r: f"/api/audit/export.csv?workspace={r['workspace']}",
         OWNER_ONLY,
     ),
     Case("map list", "get", lambda w, r: "/api/maps/", READ),
@@ -243,7 +267,25 @@ CASES: list[Case] = [
     Case(
         "evidence unlink", "delete", lambda w, r: f"/api/persona-evidence/{r['evidence']}/", WRITE
     ),
+    # The trash: owners and editors see and restore it, viewers are refused, owners purge.
+    Case("trash items", "get", lambda w, r: f"/api/trash/?workspace={r['workspace']}", WRITE),
 ]
+for kind in ("map", "persona"):
+    CASES += [
+        Case(
+            f"trash restore {kind}",
+            "post",
+            lambda w, r, kind=kind: f"/api/trash/{kind}/{r['trashed_' + kind]}/restore/",
+            WRITE,
+            lambda w, r: {},
+        ),
+        Case(
+            f"trash purge {kind}",
+            "delete",
+            lambda w, r, kind=kind: f"/api/trash/{kind}/{r['trashed_' + kind]}/",
+            OWNER_ONLY,
+        ),
+    ]
 for route, (key, create_body, update_body) in CRUD.items():
     CASES += [
         Case(f"{route} list", "get", lambda w, r, route=route: f"/api/{route}/", READ),
@@ -281,7 +323,8 @@ def fingerprint() -> dict[str, Any]:
     state: dict[str, Any] = {}
     for label in ("workspaces", "personas", "maps"):
         for model in apps.get_app_config(label).get_models():
-            rows = model._default_manager.order_by("pk").values()
+            # The base manager: rows in the trash count too.
+            rows = model._base_manager.order_by("pk").values()
             state[model.__name__] = [dict(row) for row in rows]
     return state
 

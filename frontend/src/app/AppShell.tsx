@@ -1,6 +1,7 @@
 import { NavLink, Navigate, Outlet, useLocation } from 'react-router-dom';
 import { ApiError } from '../api/http';
 import { Avatar } from '../board/Presence';
+import { TrashNotice } from '../pages/trashBits';
 import { MeContext, useLogout, useMe, useMeQuery, useWorkspace } from './auth';
 import { Logo } from './Logo';
 
@@ -44,6 +45,8 @@ export function AppShell() {
           <NavLink to="/customers/">Customers</NavLink>
           <NavLink to="/features/">Features</NavLink>
           <NavLink to="/team/">Team</NavLink>
+          {workspace?.role === 'owner' && <NavLink to="/audit/">Audit log</NavLink>}
+          <NavLink to="/trash/">Trash</NavLink>
         </nav>
         <div className="topbar-right">
           {me.memberships.length > 1 ? (
@@ -74,6 +77,7 @@ export function AppShell() {
       <main className="shell-main">
         <Outlet />
       </main>
+      <TrashNotice />
     </div>
   );
 }

@@ -141,6 +141,8 @@ function TypedFields({ entity, row }: { entity: BoardItemEntity; row: Row }) {
   const set = (fields: Fields) => board.perform([{ action: 'update', entity, id: row.id, fields }], 'edit');
   const channelOptions: [string, string][] = [['', 'No channel'], ...[...board.channels.values()].map((c) => [c.id, c.name] as [string, string])];
   const personaOptions: [string, string][] = [['', 'All personas'], ...[...board.personas.values()].map((p) => [p.id, p.name] as [string, string])];
+  // A persona in the trash (or deleted) is not in the directory: name it rather than show another.
+  if (row.persona && !board.personas.has(String(row.persona))) personaOptions.push([String(row.persona), 'Removed persona']);
   const orNull = (v: string): Json => (v === '' ? null : v);
   if (entity === 'card') {
     return (

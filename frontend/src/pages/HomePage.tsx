@@ -8,6 +8,7 @@ import { useMe, useWorkspace } from '../app/auth';
 import { Dialog } from '../board/Dialog';
 import { OverdueReviews } from '../personas/OverdueReviews';
 import { PersonaAvatar } from './personaBits';
+import { MoveToTrashButton } from './trashBits';
 
 function timeAgo(iso: string): string {
   const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
@@ -227,7 +228,12 @@ export function HomePage() {
         ) : maps.data && maps.data.length ? (
           <div className="map-grid">
             {maps.data.map((m) => (
-              <MapCard key={m.id} map={m} personas={byId} />
+              <div key={m.id} className="map-card-wrap">
+                <MapCard map={m} personas={byId} />
+                {canEdit && (
+                  <MoveToTrashButton kind="map" id={m.id} title={m.title} className="btn btn-ghost btn-sm map-card-delete" />
+                )}
+              </div>
             ))}
           </div>
         ) : (

@@ -5,6 +5,7 @@ import type { Persona } from '../api/types';
 import { useWorkspace } from '../app/auth';
 import { formatDay, MAX_COMPARED, MIN_COMPARED } from '../personas/compare';
 import { PersonaAvatar } from './personaBits';
+import { MoveToTrashButton } from './trashBits';
 import '../styles/personas-repo.css';
 
 /** Most teams design for a handful of primary personas; more dilutes the focus. */
@@ -75,12 +76,14 @@ function PersonaCard({
   selected,
   selectable,
   onToggle,
+  canDelete = false,
 }: {
   persona: Persona;
   selecting: boolean;
   selected: boolean;
   selectable: boolean;
   onToggle: () => void;
+  canDelete?: boolean;
 }) {
   return (
     <article
@@ -125,6 +128,7 @@ function PersonaCard({
           <dd>{p.owner_name || <span className="muted">No owner</span>}</dd>
         </div>
       </dl>
+      {canDelete && !selecting && <MoveToTrashButton kind="persona" id={p.id} title={p.name} className="btn btn-ghost btn-sm repo-card-delete" />}
     </article>
   );
 }
@@ -306,6 +310,7 @@ export function PersonasPage() {
               selected={chosen.includes(p.id)}
               selectable={chosen.includes(p.id) || chosen.length < MAX_COMPARED}
               onToggle={() => toggle(p.id)}
+              canDelete={canEdit}
             />
           ))}
         </div>

@@ -55,6 +55,8 @@ export class SyncEngine {
   private awaitingSync = false; // a hello is in flight
   private sentOnSocket = new Set<string>();
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private retries = new Map<string, number>(); // re-sends after server_error, per op_id ('' = hello)
+  private retryTimers = new Set<ReturnType<typeof setTimeout>>();
   private focus: PresenceFocus | null = null;
   private stopped = false;
   private started = false;
@@ -113,6 +115,8 @@ export class SyncEngine {
     this.stopped = true;
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.writer.cancel();
     this.link.stop();
   }
@@ -235,6 +239,7 @@ export class SyncEngine {
   }
 
   private onSynced(): void {
+    this.retries.delete('');
     this.synced = true;
     this.awaitingSync = false;
     this.link.healthy();
@@ -295,6 +300,7 @@ export class SyncEngine {
       case 'ack': {
         const batch = this.pending.find((b) => b.op_id === message.op_id);
         if (!batch) return;
+        this.retries.delete(message.op_id);
         batch.acked_seq = message.seq;
         this.dropSettled();
         this.changed();
@@ -328,12 +334,46 @@ export class SyncEngine {
           this.requireReload(message.detail, message.protocol ?? null);
           return;
         }
+        if (message.code === 'server_error' || message.code === 'rate_limited') {
+          this.retryLater(message.op_id ?? null, message.retry_after ?? null);
+        }
         this.notify({ kind: 'error', code: message.code, detail: message.detail });
         return;
       case 'pong':
       default:
         return;
     }
+  }
+
+  /**
+   * The server changed nothing and said so (`server_error`: its database was unreachable, say;
+   * `rate_limited`): send the batch again later with the same op_id — applied once however
+   * often it is sent — or, for a hello that went unanswered, the hello. Without this the batch
+   * would wait for the next reconnect, which a healthy socket never brings.
+   */
+  private retryLater(opId: string | null, retryAfter: number | null): void {
+    if (opId !== null) {
+      if (!this.pending.some((b) => b.op_id === opId)) return;
+    } else if (!this.awaitingSync) {
+      return;
+    }
+    const key = opId ?? '';
+    const tries = (this.retries.get(key) ?? 0) + 1;
+    this.retries.set(key, tries);
+    const delay = retryAfter != null ? retryAfter * 1000 : Math.min(250 * 2 ** (tries - 1), 4000);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (this.stopped) return;
+      if (opId === null) {
+        if (this.awaitingSync && this.link.isOpen) this.hello();
+        return;
+      }
+      const batch = this.pending.find((b) => b.op_id === opId);
+      if (!batch || !this.synced) return; // gone, or a reconnect will send it
+      this.sentOnSocket.delete(opId);
+      this.sendBatch(batch);
+    }, delay);
+    this.retryTimers.add(timer);
   }
 
   private applyPatch(patch: Patch): void {

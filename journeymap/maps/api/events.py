@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from journeymap.core.actors import actor_info
+from journeymap.core.addresses import client_address
 
 from ..eventlog.models import EventImport, ImportStatus
 from ..eventlog.services import (
@@ -156,7 +157,13 @@ class EventImportListView(APIView):
             path.unlink(missing_ok=True)
             event_import.delete()
             raise ValidationError({"file": [f"the log is larger than {max_bytes()} bytes"]})
-        run = _runner(event_import=event_import, path=path, actor=request.user, options=options)
+        run = _runner(
+            event_import=event_import,
+            path=path,
+            actor=request.user,
+            options=options,
+            address=client_address(request._request),
+        )
         if size <= inline_limit() or connection.in_atomic_block:
             # Small logs are done before the answer; inside a transaction (tests) a thread
             # could not see the rows this request wrote.
@@ -211,10 +218,23 @@ def _keep(upload: BinaryIO) -> Path:
     return Path(name)
 
 
-def _runner(*, event_import: EventImport, path: Path, actor: Any, options: ImportOptions) -> Any:
+def _runner(
+    *,
+    event_import: EventImport,
+    path: Path,
+    actor: Any,
+    options: ImportOptions,
+    address: str | None = None,
+) -> Any:
     def run(*, background: bool) -> None:
         try:
-            event_import_run(event_import=event_import, path=path, actor=actor, options=options)
+            event_import_run(
+                event_import=event_import,
+                path=path,
+                actor=actor,
+                options=options,
+                address=address,
+            )
         finally:
             path.unlink(missing_ok=True)
             if background:

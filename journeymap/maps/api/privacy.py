@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeymap.core.addresses import client_address
 from journeymap.workspaces.access import role_in
 from journeymap.workspaces.api.base import current_user
 from journeymap.workspaces.models import WRITE_ROLES
@@ -46,7 +47,7 @@ class CustomerExportView(APIView):
         journey events and audit entries. The request itself is audited."""
         customer = access_customer(request, customer_id)
         data = customer_export(
-            customer=customer, actor=request.user, address=request.META.get("REMOTE_ADDR")
+            customer=customer, actor=request.user, address=client_address(request._request)
         )
         response = Response(data)
         response["Content-Disposition"] = f'attachment; filename="customer-{customer.id}.json"'
@@ -69,6 +70,6 @@ class CustomerEraseView(APIView):
         undone; the audit log keeps only the external id and the counts."""
         customer = access_customer(request, customer_id)
         counts: dict[str, Any] = customer_erase(
-            customer=customer, actor=request.user, address=request.META.get("REMOTE_ADDR")
+            customer=customer, actor=request.user, address=client_address(request._request)
         )
         return Response(counts)

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeymap.core.addresses import client_address
 from journeymap.workspaces import services
 from journeymap.workspaces.api.base import WorkspaceScopedViewSet, current_user, uuid_param
 from journeymap.workspaces.models import ShareLink
@@ -84,7 +85,8 @@ class ShareLinkViewSet(
     ordering_fields = ["created_at"]
 
     def get_queryset(self) -> QuerySet[ShareLink]:
-        queryset = super().get_queryset()
+        # Links of a trashed map are hidden with it (and come back when it is restored).
+        queryset = super().get_queryset().filter(map__deleted_at__isnull=True)
         map_id = self.request.query_params.get("map")
         return queryset.filter(map_id=uuid_param(map_id, "map")) if map_id else queryset
 
@@ -99,9 +101,14 @@ class ShareLinkViewSet(
             created_by=current_user(request),
             label=data.validated_data.get("label", ""),
             expires_at=data.validated_data.get("expires_at"),
+            address=client_address(request._request),
         )
         payload = ShareLinkSerializer(link, context={"request": request, "token": token}).data
         return Response({**payload, "token": token}, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ShareLink) -> None:
-        services.share_link_revoke(link=instance)
+        services.share_link_revoke(
+            link=instance,
+            actor=self.request.user,
+            address=client_address(self.request._request),
+        )

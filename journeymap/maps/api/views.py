@@ -3,6 +3,7 @@ WebSocket, so a script's edit reaches every open board."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -17,6 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeymap.core.addresses import client_address
+from journeymap.core.metrics import APPLY_OPS
 from journeymap.workspaces.access import share_link_for_token
 from journeymap.workspaces.api.base import (
     WorkspaceRole,
@@ -28,8 +31,9 @@ from journeymap.workspaces.models import Workspace
 
 from ..models import JourneyMap, Stage
 from ..selectors import map_document, patches_since, share_document
-from ..services.maps import map_create, map_delete
+from ..services.maps import map_create
 from ..services.ops import apply_ops
+from ..services.trash import NotInTrash, map_trash
 from . import serializers as s
 from .access import access_map
 
@@ -151,7 +155,15 @@ class MapViewSet(
         return Response(map_document(journey_map=journey_map))
 
     def perform_destroy(self, instance: JourneyMap) -> None:
-        map_delete(journey_map=instance)
+        # To the trash (restorable for TRASH_RETENTION_DAYS), not gone: docs/trash-and-audit.md.
+        try:
+            map_trash(
+                journey_map=instance,
+                actor=self.request.user,
+                address=client_address(self.request._request),
+            )
+        except NotInTrash:
+            raise exceptions.NotFound("no such map") from None
 
     @extend_schema(methods=["POST"], request=s.OpsEnvelopeSerializer, responses=s.AppliedSerializer)
     @extend_schema(
@@ -170,6 +182,7 @@ class MapViewSet(
             return Response({"seq": journey_map.seq, "patches": patches})
         envelope = s.OpsEnvelopeSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
+        started = time.perf_counter()
         applied = apply_ops(
             map_id=journey_map.pk,
             actor=request.user,
@@ -177,6 +190,7 @@ class MapViewSet(
             op_id=envelope.validated_data["op_id"],
             ops=envelope.validated_data["ops"],
         )
+        APPLY_OPS.labels("rest").observe(time.perf_counter() - started)
         return Response(
             {
                 "seq": applied.seq,

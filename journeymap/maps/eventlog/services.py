@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from journeymap.core.errors import OpRejected
 from journeymap.core.gc import cycle_collection_paused
+from journeymap.core.metrics import timed_import
+from journeymap.workspaces.audit import audit_record
 
 from ..models import JourneyMap, Lane, LaneKind, Stage, Touchpoint, Transition
 from ..services.ops import apply_ops
@@ -99,11 +101,18 @@ def event_import_start(
     )
 
 
+@timed_import("events")
 def event_import_run(
-    *, event_import: EventImport, path: Path, actor: Any, options: ImportOptions
+    *,
+    event_import: EventImport,
+    path: Path,
+    actor: Any,
+    options: ImportOptions,
+    address: str | None = None,
 ) -> EventImport:
     """Check, store and count the log at `path`; the import ends `done` or `failed` (with
-    its report either way). Safe to run in a background thread."""
+    its report either way), and a done one is audited (`events.imported`). Safe to run in a
+    background thread."""
     journey_map = event_import.map
     try:
         names = TouchpointNames(
@@ -152,7 +161,23 @@ def event_import_run(
         # seq, and an analysis read for that seq must already see this import's durations.
         event_import.status = ImportStatus.DONE
         event_import.finished_at = timezone.now()
-        event_import.save(update_fields=["report", "status", "finished_at"])
+        with transaction.atomic():
+            event_import.save(update_fields=["report", "status", "finished_at"])
+            audit_record(
+                workspace=journey_map.workspace,
+                actor=actor,
+                action="events.imported",
+                subject=journey_map.title,
+                detail={
+                    "map": str(journey_map.pk),
+                    "map_title": journey_map.title,
+                    "import": str(event_import.pk),
+                    "file": event_import.filename,
+                    "rows": rows,
+                    "cases": event_import.report["cases"],
+                },
+                address=address,
+            )
         event_import.report["transitions_changed"] = sync_transition_weights(
             journey_map=journey_map, actor=actor, steps=steps, op_key=str(event_import.id)
         )

@@ -5,11 +5,10 @@ database inside the transaction `apply_ops` holds, and appends the normalised op
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from fractional_indexing import generate_key_between
 
 from journeymap.core.actors import actor_info
@@ -17,95 +16,15 @@ from journeymap.core.errors import OpRejected
 from journeymap.core.json import json_value
 from journeymap.workspaces.models import Role
 
-from ..models import EmotionPoint, FrictionPoint, JourneyMap, Transition, Vote
+from ..models import EmotionPoint, FrictionPoint, JourneyMap, Vote
 from . import fields as f
 from .cascade import dependents_of
-from .entities import ENTITIES, TARGET_MODELS, EntitySpec, FieldSpec, column
+from .entities import ENTITIES, TARGET_MODELS, EntitySpec, column
+from .lookups import Batch, Op, id_taken, pair_taken, parse_checked, read_ahead
+
+__all__ = ["ACTIONS", "Batch", "Op", "apply_one", "serialize_row"]
 
 ACTIONS = ("create", "update", "move", "delete")
-Op = dict[str, Any]
-
-
-@dataclass
-class Batch:
-    map: JourneyMap
-    actor: Any  # a User with a write role, checked before any op runs
-    role: str
-    ops: list[Op] = field(default_factory=list)
-    # References this batch has already checked, with the lane kind for lanes: a batch of
-    # hundreds of ops naming the same few stages and touchpoints checks each of them once.
-    # A delete empties it, since what it took along may be among them.
-    checked_refs: dict[tuple[type[models.Model], uuid.UUID], str | None] = field(
-        default_factory=dict
-    )
-    # For a batch of many creates (see `prefetch_creates`), what already exists, read once up
-    # front: the ids taken per model, and the transition pairs taken from the batch's source
-    # touchpoints. None: not read, so each create asks the database. A delete drops them
-    # (what it took along may be among them), as it does `checked_refs`.
-    taken_ids: dict[type[models.Model], set[uuid.UUID]] | None = None
-    taken_pairs: set[tuple[uuid.UUID, uuid.UUID]] | None = None
-    pair_sources: frozenset[uuid.UUID] = frozenset()
-
-
-# From this many creates in one batch, the existence checks are read in one query per model
-# instead of two per create (an event import's 500 transition creates made 1,000 queries).
-PREFETCH_CREATES_AT = 20
-
-
-def prefetch_creates(batch: Batch, ops: list[Any]) -> None:
-    """Read, for a batch with many creates, which of their ids are already taken and which
-    of their transitions already exist, so that each create checks a set instead of the
-    database. Ops that are malformed are skipped here; `apply_one` refuses them."""
-    ids: dict[type[models.Model], set[uuid.UUID]] = defaultdict(set)
-    sources: set[uuid.UUID] = set()
-    for raw in ops:
-        if not isinstance(raw, dict) or raw.get("action") != "create":
-            continue
-        entity = raw.get("entity")
-        spec = ENTITIES.get(entity) if isinstance(entity, str) else None
-        item_id = _maybe_uuid(raw.get("id"))
-        if spec is None or item_id is None:
-            continue
-        ids[spec.model].add(item_id)
-        fields = raw.get("fields")
-        if spec.name == "transition" and isinstance(fields, dict):
-            source = _maybe_uuid(fields.get("from_touchpoint"))
-            if source is not None:
-                sources.add(source)
-    if sum(len(found) for found in ids.values()) < PREFETCH_CREATES_AT:
-        return
-    batch.taken_ids = {
-        model: set(model._default_manager.filter(pk__in=found).values_list("pk", flat=True))
-        for model, found in ids.items()
-    }
-    if sources:
-        batch.pair_sources = frozenset(sources)
-        batch.taken_pairs = set(
-            Transition.objects.filter(map=batch.map, from_touchpoint_id__in=sources).values_list(
-                "from_touchpoint_id", "to_touchpoint_id"
-            )
-        )
-
-
-def _maybe_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
-def _id_taken(batch: Batch, spec: EntitySpec, item_id: uuid.UUID) -> bool:
-    if batch.taken_ids is not None and spec.model in batch.taken_ids:
-        return item_id in batch.taken_ids[spec.model]
-    return spec.model._default_manager.filter(pk=item_id).exists()
-
-
-def _pair_taken(batch: Batch, source: uuid.UUID, target: uuid.UUID) -> bool:
-    if batch.taken_pairs is not None and source in batch.pair_sources:
-        return (source, target) in batch.taken_pairs
-    return Transition.objects.filter(
-        map=batch.map, from_touchpoint_id=source, to_touchpoint_id=target
-    ).exists()
 
 
 def apply_one(batch: Batch, raw: Any) -> None:
@@ -144,12 +63,22 @@ def apply_one(batch: Batch, raw: Any) -> None:
 def _create(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
     if not spec.creatable:
         raise OpRejected("invalid", f"{spec.name} cannot be created by an op")
-    if _id_taken(batch, spec, item_id):
-        raise OpRejected("conflict", f"a {spec.name} with this id already exists")
+    taken = read_ahead(batch, spec, fields, taken_id=item_id)
+    try:
+        if taken if taken is not None else id_taken(batch, spec, item_id):
+            raise OpRejected("conflict", f"a {spec.name} with this id already exists")
+        _create_checked(batch, spec, item_id, fields)
+    finally:
+        batch.ahead.clear()
+
+
+def _create_checked(
+    batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]
+) -> None:
     values: dict[str, Any] = {}
     for name, field_spec in spec.fields.items():
         if name in fields:
-            values[name] = _parse_checked(batch, spec, name, field_spec, fields[name])
+            values[name] = parse_checked(batch, spec, name, field_spec, fields[name])
         elif field_spec.required:
             raise OpRejected("invalid", "is required", field=name)
         elif name != "order_key":
@@ -186,24 +115,32 @@ def _create(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str
 def _update(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
     if not spec.updatable:
         raise OpRejected("invalid", f"a {spec.name} cannot be updated; delete it instead")
-    row = _get_row(batch, spec, item_id)
-    if not fields:
-        raise OpRejected("invalid", "fields must name at least one field to change")
-    if spec.name == "comment" and "body" in fields and row.author_id != batch.actor.pk:
-        raise OpRejected("forbidden", "only the author can edit a comment", field="body")
-    changed: dict[str, Any] = {}
-    for name, value in fields.items():
-        field_spec = spec.fields[name]
-        if field_spec.container or name == "order_key":
-            raise OpRejected("invalid", "changes with a move op, not an update", field=name)
-        if not field_spec.updatable:
-            raise OpRejected("invalid", "cannot be changed after creation", field=name)
-        changed[name] = _parse_checked(batch, spec, name, field_spec, value)
-    plain = [name for name in changed if not spec.fields[name].many]
-    for name in plain:
-        setattr(row, column(spec, name), changed[name])
-    if plain:
-        update_fields = [column(spec, name) for name in plain]
+    # The row itself is read only when the op needs more than its existence: a comment's
+    # author, a many-to-many field to set, the map (already read under the lock). A plain
+    # update is one UPDATE whose row count says whether the item exists.
+    needs_row = spec.name == "map" or (spec.name == "comment" and "body" in fields)
+    needs_row = needs_row or any(spec.fields[name].many for name in fields)
+    row = _get_row(batch, spec, item_id) if needs_row else None
+    try:
+        changed = _parse_update(batch, spec, fields)
+    except OpRejected:
+        if row is None:
+            # An op on a missing item says not_found before anything else about it.
+            _get_row(batch, spec, item_id)
+        raise
+    if row is not None and spec.name == "comment" and "body" in fields:
+        if row.author_id != batch.actor.pk:
+            raise OpRejected("forbidden", "only the author can edit a comment", field="body")
+    plain = {column(spec, name): changed[name] for name in changed if not spec.fields[name].many}
+    if row is None:
+        plain["updated_at"] = timezone.now()
+        found = spec.model._default_manager.filter(map=batch.map, pk=item_id).update(**plain)
+        if not found:
+            raise OpRejected("not_found", f"no {spec.name} with this id in this map")
+    elif plain:
+        for name, value in plain.items():
+            setattr(row, name, value)
+        update_fields = list(plain)
         if spec.name != "map":
             update_fields.append("updated_at")
         row.save(update_fields=update_fields)
@@ -220,35 +157,79 @@ def _update(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str
     )
 
 
+def _parse_update(batch: Batch, spec: EntitySpec, fields: dict[str, Any]) -> dict[str, Any]:
+    if not fields:
+        raise OpRejected("invalid", "fields must name at least one field to change")
+    changed: dict[str, Any] = {}
+    for name, value in fields.items():
+        field_spec = spec.fields[name]
+        if field_spec.container or name == "order_key":
+            raise OpRejected("invalid", "changes with a move op, not an update", field=name)
+        if not field_spec.updatable:
+            raise OpRejected("invalid", "cannot be changed after creation", field=name)
+        changed[name] = parse_checked(batch, spec, name, field_spec, value)
+    return changed
+
+
 def _move(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
     if not spec.ordered:
         raise OpRejected("invalid", f"a {spec.name} has no order to move in")
-    row = _get_row(batch, spec, item_id)
-    for name in fields:
-        if name != "order_key" and not spec.fields[name].container:
-            raise OpRejected("invalid", "changes with an update op, not a move", field=name)
-    for name in spec.sibling_fields:
-        if name in fields:
-            value = _parse_checked(batch, spec, name, spec.fields[name], fields[name])
-            setattr(row, column(spec, name), value)
-    if "order_key" in fields:
-        row.order_key = f.order_key(fields["order_key"], "order_key")
-    else:
-        current = {name: getattr(row, column(spec, name)) for name in spec.sibling_fields}
-        row.order_key = _key_after_last(batch, spec, current, exclude=item_id)
-    moved = [column(spec, name) for name in spec.sibling_fields] + ["order_key"]
-    row.save(update_fields=[*moved, "updated_at"])
+    # A move that names where the item goes (what a board sends) is one UPDATE whose row
+    # count says whether the item exists; one that leaves a container or the key out reads
+    # the item's current place first.
+    current: dict[str, Any] | None = None
+    if "order_key" not in fields or any(name not in fields for name in spec.sibling_fields):
+        current = _place_of(batch, spec, item_id)
+    try:
+        for name in fields:
+            if name != "order_key" and not spec.fields[name].container:
+                raise OpRejected("invalid", "changes with an update op, not a move", field=name)
+        read_ahead(
+            batch, spec, {name: fields[name] for name in spec.sibling_fields if name in fields}
+        )
+        # Read above whenever a container is left out, so `current` has every one not given.
+        place: dict[str, Any] = dict(current or {})
+        for name in spec.sibling_fields:
+            if name in fields:
+                place[name] = parse_checked(batch, spec, name, spec.fields[name], fields[name])
+        if "order_key" in fields:
+            key = f.order_key(fields["order_key"], "order_key")
+        else:
+            key = _key_after_last(batch, spec, place, exclude=item_id)
+    except OpRejected:
+        if current is None:
+            # An op on a missing item says not_found before anything else about it.
+            _get_row(batch, spec, item_id)
+        raise
+    finally:
+        batch.ahead.clear()
+    changes = {column(spec, name): value for name, value in place.items()}
+    found = spec.model._default_manager.filter(map=batch.map, pk=item_id).update(
+        **changes, order_key=key, updated_at=timezone.now()
+    )
+    if not found:
+        raise OpRejected("not_found", f"no {spec.name} with this id in this map")
     batch.ops.append(
         {
             "action": "move",
             "entity": spec.name,
             "id": str(item_id),
             "fields": {
-                name: json_value(getattr(row, column(spec, name)))
-                for name in (*spec.sibling_fields, "order_key")
+                **{name: json_value(value) for name, value in place.items()},
+                "order_key": key,
             },
         }
     )
+
+
+def _place_of(batch: Batch, spec: EntitySpec, item_id: uuid.UUID) -> dict[str, Any]:
+    """Where an item sits now: its containers (by field name), or not_found."""
+    columns = [column(spec, name) for name in spec.sibling_fields]
+    rows = spec.model._default_manager.filter(map=batch.map, pk=item_id).order_by()
+    found = list(rows.values_list("pk", *columns)[:1])
+    if not found:
+        raise OpRejected("not_found", f"no {spec.name} with this id in this map")
+    return dict(zip(spec.sibling_fields, found[0][1:], strict=True))
 
 
 def _delete(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, Any]) -> None:
@@ -256,15 +237,24 @@ def _delete(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str
     batch.taken_ids = batch.taken_pairs = None
     if not spec.deletable:
         raise OpRejected("invalid", f"a {spec.name} cannot be deleted by an op")
-    row = _get_row(batch, spec, item_id)
-    if spec.name == "comment" and row.author_id != batch.actor.pk and batch.role != Role.OWNER:
-        raise OpRejected("forbidden", "only the author or a workspace owner can delete a comment")
-    if spec.name == "vote" and row.voter_id != batch.actor.pk:
-        raise OpRejected("forbidden", "you can only take back your own votes")
+    if spec.name in ("comment", "vote"):
+        row = _get_row(batch, spec, item_id)
+        if spec.name == "comment" and row.author_id != batch.actor.pk and batch.role != Role.OWNER:
+            raise OpRejected(
+                "forbidden", "only the author or a workspace owner can delete a comment"
+            )
+        if spec.name == "vote" and row.voter_id != batch.actor.pk:
+            raise OpRejected("forbidden", "you can only take back your own votes")
     doomed, unlinked_frictions = dependents_of(batch.map, spec.name, item_id)
     for entity, ids in doomed.items():
-        ENTITIES[entity].model._default_manager.filter(map=batch.map, pk__in=ids).delete()
-    FrictionPoint.objects.filter(pk__in=unlinked_frictions).update(touchpoint=None)
+        model = ENTITIES[entity].model
+        _, deleted = model._default_manager.filter(map=batch.map, pk__in=ids).delete()
+        if entity == spec.name and not deleted.get(model._meta.label, 0):
+            # Nothing was read first: the item's own DELETE says whether it existed (what
+            # was found to go with it is rolled back with the batch).
+            raise OpRejected("not_found", f"no {spec.name} with this id in this map")
+    if unlinked_frictions:
+        FrictionPoint.objects.filter(pk__in=unlinked_frictions).update(touchpoint=None)
     batch.ops.append({"action": "delete", "entity": spec.name, "id": str(item_id), "fields": {}})
     for entity in sorted(doomed):
         for doomed_id in sorted(doomed[entity], key=str):
@@ -297,47 +287,6 @@ def _get_row(batch: Batch, spec: EntitySpec, item_id: uuid.UUID) -> Any:
     return row
 
 
-def _parse_checked(
-    batch: Batch, spec: EntitySpec, name: str, field_spec: FieldSpec, raw: Any
-) -> Any:
-    value = field_spec.parse(raw, name)
-    ref = field_spec.ref
-    if ref is None or value is None:
-        return value
-    ids = value if field_spec.many else [value]
-    if not ids:
-        return value
-    unchecked = [item for item in ids if (ref.model, item) not in batch.checked_refs]
-    if unchecked:
-        scope: dict[str, Any] = (
-            {"map": batch.map} if ref.scope == "map" else {"workspace_id": batch.map.workspace_id}
-        )
-        found = ref.model._default_manager.filter(pk__in=unchecked, **scope)
-        if ref.lane_kinds is not None:
-            batch.checked_refs.update(
-                ((ref.model, pk), kind) for pk, kind in found.values_list("pk", "kind")
-            )
-        else:
-            batch.checked_refs.update(
-                ((ref.model, pk), None) for pk in found.values_list("pk", flat=True)
-            )
-    missing = [item for item in ids if (ref.model, item) not in batch.checked_refs]
-    if ref.lane_kinds is not None:
-        if missing:
-            raise OpRejected("not_found", "no such lane in this map", field=name)
-        kinds = {batch.checked_refs[(ref.model, item)] for item in ids}
-        if not kinds <= ref.lane_kinds:
-            allowed = ", ".join(sorted(ref.lane_kinds))
-            raise OpRejected(
-                "invalid", f"a {spec.name} belongs in a lane of kind {allowed}", field=name
-            )
-        return value
-    if missing:
-        where = "this map" if ref.scope == "map" else "this workspace"
-        raise OpRejected("not_found", f"refers to something not in {where}", field=name)
-    return value
-
-
 def _check_create_rules(batch: Batch, spec: EntitySpec, values: dict[str, Any]) -> None:
     """Rules that span rows: uniqueness, targets, the vote budget."""
     journey_map = batch.map
@@ -352,7 +301,7 @@ def _check_create_rules(batch: Batch, spec: EntitySpec, values: dict[str, Any]) 
     elif spec.name == "transition":
         if values["from_touchpoint"] == values["to_touchpoint"]:
             raise OpRejected("invalid", "must differ from from_touchpoint", field="to_touchpoint")
-        if _pair_taken(batch, values["from_touchpoint"], values["to_touchpoint"]):
+        if pair_taken(batch, values["from_touchpoint"], values["to_touchpoint"]):
             raise OpRejected("conflict", "this transition already exists; update its count")
     elif spec.name in ("comment", "vote"):
         _check_target(journey_map, values["target_entity"], values["target_id"])

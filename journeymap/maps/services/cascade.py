@@ -53,7 +53,15 @@ def dependents_of(
         unlinked = set(linked.values_list("pk", flat=True)) - doomed.get("friction", set())
     targets = set().union(*doomed.values())
     if entity not in ("comment", "vote"):
-        for name, model in (("comment", Comment), ("vote", Vote)):
-            ids = model.objects.filter(map=journey_map, target_id__in=targets)
-            doomed[name].update(ids.values_list("pk", flat=True))
+        # The comments and votes on everything that goes, in one query for both tables.
+        on_targets = {"map": journey_map, "target_id__in": targets}
+        comments = Comment.objects.filter(**on_targets).order_by()
+        votes = Vote.objects.filter(**on_targets).order_by()
+        kind = models.Value("comment", output_field=models.CharField())
+        found = comments.values_list("pk", kind).union(
+            votes.values_list("pk", models.Value("vote", output_field=models.CharField())),
+            all=True,
+        )
+        for pk, name in found:
+            doomed[name].add(pk)
     return {name: ids for name, ids in doomed.items() if ids}, unlinked

@@ -30,9 +30,24 @@ def text(*, max_length: int, required: bool = False) -> Parser:
             raise OpRejected("invalid", "must not be empty", field=name)
         if len(value) > max_length:
             raise OpRejected("invalid", f"must be at most {max_length} characters", field=name)
+        if not storable(value):
+            raise OpRejected("invalid", "must not contain NUL or unpaired surrogates", field=name)
         return value
 
     return parse
+
+
+def storable(value: str) -> bool:
+    """Whether a database can store the text: PostgreSQL refuses NUL in text columns, and
+    a lone surrogate (valid in JSON's \\u escapes) is not UTF-8 at all. Without this check
+    REST ops would answer 500 on PostgreSQL for what is plainly bad input."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def integer(*, low: int, high: int) -> Parser:

@@ -14,16 +14,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from journeymap.core.actors import actor_info
 from journeymap.core.errors import OpRejected
+from journeymap.workspaces.models import WRITE_ROLES, Membership
 
 from ..access import map_access
 from ..models import JourneyMap, MapOp
 from . import fields as f
-from .actions import Batch, Op, apply_one, prefetch_creates, serialize_row
+from .actions import Batch, Op, apply_one, serialize_row
 from .events import notify_committed
+from .lookups import prefetch_creates
 
 
 @dataclass(frozen=True)
@@ -75,61 +79,145 @@ def apply_ops(
     when any op is refused. Re-sending an accepted `op_id` returns the first result.
     """
     parsed_op_id = _parse_envelope(op_id, ops)
-    # Checked before the lock: a reader's batch is refused without waiting on, or holding up,
-    # the writers of this map.
-    access = map_access(map_id=map_id, user=actor)
-    if access is None:
+    try:
+        map_uuid = uuid.UUID(str(map_id))
+    except ValueError:
+        raise OpRejected("not_found", "no such map") from None
+    if not _active_user(actor):
         raise OpRejected("not_found", "no such map")
-    if not access.can_write:
-        raise OpRejected("forbidden", "your role does not allow changing this map")
-    with transaction.atomic():
-        # The row lock serialises writers per map: seq is read and bumped under it, so it
-        # rises by exactly one per accepted batch with no gaps, whatever the concurrency.
-        journey_map = JourneyMap.objects.select_for_update().filter(id=access.map_id).first()
-        if journey_map is None:
-            raise OpRejected("not_found", "no such map")
-        logged = MapOp.objects.filter(map=journey_map, op_id=parsed_op_id).first()
-        if logged is not None:
-            if logged.actor_id != getattr(actor, "pk", None):
-                raise OpRejected("conflict", "op_id was already used by someone else")
-            return AppliedBatch(
-                map_id=journey_map.id,
-                seq=logged.seq,
-                op_id=logged.op_id,
-                actor=actor_info(actor),
-                client_id=logged.client_id,
-                ops=logged.ops,
-                duplicate=True,
+    user: Any = actor
+    try:
+        with transaction.atomic():
+            return _apply_locked(
+                map_id=map_uuid,
+                actor=user,
+                client_id=client_id,
+                op_id=parsed_op_id,
+                ops=ops,
             )
+    except _Refused:
+        # Not a writer (or no such map): say which, with the one access check, after the
+        # transaction, so the refusal holds no lock.
+        access = map_access(map_id=map_uuid, user=user)
+        if access is None:
+            raise OpRejected("not_found", "no such map") from None
+        raise OpRejected("forbidden", "your role does not allow changing this map") from None
+    except IntegrityError:
+        # The same op_id sent twice at once: the second waited on the row lock, but its read
+        # was planned before the first committed and missed the first's log row, so the
+        # unique (map, op_id) refused its insert and it rolled back. Answer as a resend.
+        logged = MapOp.objects.filter(map_id=map_uuid, op_id=parsed_op_id).first()
+        if logged is None:
+            raise
+        return _resent(logged, user)
 
-        batch = Batch(map=journey_map, actor=actor, role=access.role)
-        prefetch_creates(batch, ops)
-        for index, raw in enumerate(ops):
-            try:
-                apply_one(batch, raw)
-            except OpRejected as rejected:
-                raise rejected.at(index) from None
 
-        journey_map.seq += 1
-        journey_map.save(update_fields=["seq", "updated_at"])
-        MapOp.objects.create(
-            map=journey_map,
-            seq=journey_map.seq,
-            op_id=parsed_op_id,
-            actor=batch.actor,
-            client_id=client_id[:64],
-            ops=batch.ops,
-        )
-        applied = AppliedBatch(
-            map_id=journey_map.id,
-            seq=journey_map.seq,
-            op_id=parsed_op_id,
-            actor=actor_info(actor),
-            client_id=client_id,
-            ops=batch.ops,
-        )
-        transaction.on_commit(partial(notify_committed, applied))
+class _Refused(Exception):
+    """The locked read found no map this actor may write: roll back, then say why."""
+
+
+def _active_user(actor: Any) -> bool:
+    return (
+        actor is not None
+        and bool(getattr(actor, "is_authenticated", False))
+        and bool(getattr(actor, "is_active", False))
+    )
+
+
+def _apply_locked(
+    *,
+    map_id: uuid.UUID,
+    actor: Any,  # an active, signed-in user; their role is what this function checks
+    client_id: str,
+    op_id: uuid.UUID,
+    ops: list[Any],
+) -> AppliedBatch:
+    # One read answers the three questions a batch starts with, under the row lock: the map,
+    # the actor's role on it, and whether this op_id is already logged. The lock serialises
+    # writers per map: seq is read and bumped under it, so it rises by exactly one per
+    # accepted batch with no gaps, whatever the concurrency. The role is filtered in the
+    # WHERE clause, so a reader's batch matches no row and never waits on the lock (on
+    # PostgreSQL; SQLite has one write lock per database, taken at BEGIN).
+    role = Subquery(
+        Membership.objects.filter(workspace=OuterRef("workspace"), user=actor)
+        .order_by()
+        .values("role")[:1]
+    )
+    logged_seq = Subquery(
+        MapOp.objects.filter(map=OuterRef("pk"), op_id=op_id).order_by().values("seq")[:1]
+    )
+    journey_map = (
+        JourneyMap.objects.select_for_update()
+        .annotate(role=role, logged_seq=logged_seq)
+        .filter(id=map_id, role__in=WRITE_ROLES)
+        .order_by()
+        .first()
+    )
+    if journey_map is None:
+        raise _Refused
+    if journey_map.logged_seq is not None:
+        return _resent(MapOp.objects.get(map=journey_map, op_id=op_id), actor)
+
+    batch = Batch(map=journey_map, actor=actor, role=journey_map.role)
+    prefetch_creates(batch, ops)
+    for index, raw in enumerate(ops):
+        try:
+            apply_one(batch, raw)
+        except OpRejected as rejected:
+            raise rejected.at(index) from None
+
+    journey_map.seq += 1
+    journey_map.updated_at = timezone.now()
+    # The row is locked, so the seq read above is the one to bump. The role is asked again
+    # here, in a statement that starts once the lock is held: the read above may have waited
+    # on the lock with a view of the memberships from before it, and an editor demoted in
+    # the meantime must not get this batch through (it rolls back, refused).
+    bumped = (
+        JourneyMap.objects.filter(pk=journey_map.pk)
+        .filter(Exists(_writer_membership(actor)))
+        .update(seq=journey_map.seq, updated_at=journey_map.updated_at)
+    )
+    if not bumped:
+        raise _Refused
+    MapOp(
+        map=journey_map,
+        seq=journey_map.seq,
+        op_id=op_id,
+        actor=actor,
+        client_id=client_id[:64],
+        ops=batch.ops,
+    ).save(force_insert=True)
+    applied = AppliedBatch(
+        map_id=journey_map.id,
+        seq=journey_map.seq,
+        op_id=op_id,
+        actor=actor_info(actor),
+        client_id=client_id,
+        ops=batch.ops,
+    )
+    transaction.on_commit(partial(notify_committed, applied))
     return applied
+
+
+def _writer_membership(actor: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        workspace=OuterRef("workspace"), user=actor, role__in=WRITE_ROLES
+    ).order_by()
+
+
+def _resent(logged: MapOp, actor: Any) -> AppliedBatch:
+    """A resend of an accepted batch: its first result, unless the op_id is someone else's."""
+    if logged.actor_id != getattr(actor, "pk", None):
+        raise OpRejected("conflict", "op_id was already used by someone else")
+    return AppliedBatch(
+        map_id=logged.map_id,
+        seq=logged.seq,
+        op_id=logged.op_id,
+        actor=actor_info(actor),
+        client_id=logged.client_id,
+        ops=logged.ops,
+        duplicate=True,
+    )
 
 
 def _parse_envelope(op_id: Any, ops: Any) -> uuid.UUID:

@@ -25,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journeymap.core.addresses import client_address
+
 from .. import services
 from ..access import role_in
 from ..models import Invitation, Membership, Role, Workspace
@@ -135,7 +137,9 @@ class WorkspaceViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.workspace_create(
-            name=serializer.validated_data["name"], owner=current_user(self.request)
+            name=serializer.validated_data["name"],
+            owner=current_user(self.request),
+            address=client_address(self.request._request),
         )
 
     def perform_update(self, serializer: Any) -> None:
@@ -144,6 +148,8 @@ class WorkspaceViewSet(
             # A PATCH may leave the name out (`{}` changes nothing).
             workspace=serializer.instance,
             name=serializer.validated_data.get("name", serializer.instance.name),
+            actor=self.request.user,
+            address=client_address(self.request._request),
         )
 
     def _require_owner(self, workspace: Workspace) -> None:
@@ -187,8 +193,9 @@ class WorkspaceViewSet(
         membership = workspace.memberships.filter(pk=_uuid(member_id)).first()
         if membership is None:
             raise exceptions.NotFound("no such member")
+        who = {"actor": request.user, "address": client_address(request._request)}
         if request.method == "DELETE":
-            self._call(services.membership_remove, membership=membership)
+            self._call(services.membership_remove, membership=membership, **who)
             return Response(status=status.HTTP_204_NO_CONTENT)
         data = RoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -197,6 +204,7 @@ class WorkspaceViewSet(
             workspace=workspace,
             user=membership.user,
             role=data.validated_data["role"],
+            **who,
         )
         return Response(MemberSerializer(membership).data)
 
@@ -241,6 +249,7 @@ class WorkspaceViewSet(
             role=data.validated_data["role"],
             email=data.validated_data.get("email", ""),
             label=data.validated_data.get("label", ""),
+            address=client_address(request._request),
         )
         payload = {
             **InvitationSerializer(invitation).data,
@@ -268,7 +277,9 @@ class WorkspaceViewSet(
         invitation = workspace.invitations.filter(pk=_uuid(invitation_id)).first()
         if invitation is None:
             raise exceptions.NotFound("no such invitation")
-        services.invitation_revoke(invitation=invitation)
+        services.invitation_revoke(
+            invitation=invitation, actor=request.user, address=client_address(request._request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @staticmethod
@@ -309,7 +320,9 @@ class InvitationAcceptView(APIView):
     )
     def post(self, request: Request, token: str) -> Response:
         try:
-            membership = services.invitation_accept(token=token, user=current_user(request))
+            membership = services.invitation_accept(
+                token=token, user=current_user(request), address=client_address(request._request)
+            )
         except services.InvitationNotFound:
             raise exceptions.NotFound("no such invitation") from None
         return Response(

@@ -1,0 +1,1 @@
+"""The production set-up on loopback (docs/deploy.md)."""
