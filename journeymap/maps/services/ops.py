@@ -15,19 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from journeymap.core.actors import actor_info
 from journeymap.core.errors import OpRejected
-from journeymap.workspaces.models import WRITE_ROLES, Membership
 
 from ..access import map_access
-from ..models import JourneyMap, MapOp
+from ..models import MapOp
 from . import fields as f
 from .actions import Batch, Op, apply_one, serialize_row
 from .events import notify_committed
 from .lookups import prefetch_creates
+from .writelock import bump_seq_if_writer, lock_map_for_writer
 
 
 @dataclass(frozen=True)
@@ -135,30 +134,15 @@ def _apply_locked(
     # One read answers the three questions a batch starts with, under the row lock: the map,
     # the actor's role on it, and whether this op_id is already logged. The lock serialises
     # writers per map: seq is read and bumped under it, so it rises by exactly one per
-    # accepted batch with no gaps, whatever the concurrency. The role is filtered in the
-    # WHERE clause, so a reader's batch matches no row and never waits on the lock (on
-    # PostgreSQL; SQLite has one write lock per database, taken at BEGIN).
-    role = Subquery(
-        Membership.objects.filter(workspace=OuterRef("workspace"), user=actor)
-        .order_by()
-        .values("role")[:1]
-    )
-    logged_seq = Subquery(
-        MapOp.objects.filter(map=OuterRef("pk"), op_id=op_id).order_by().values("seq")[:1]
-    )
-    journey_map = (
-        JourneyMap.objects.select_for_update()
-        .annotate(role=role, logged_seq=logged_seq)
-        .filter(id=map_id, role__in=WRITE_ROLES)
-        .order_by()
-        .first()
-    )
-    if journey_map is None:
+    # accepted batch with no gaps, whatever the concurrency (writelock.py says why it is SQL).
+    locked = lock_map_for_writer(map_id=map_id, user_id=actor.pk, op_id=op_id)
+    if locked is None:
         raise _Refused
-    if journey_map.logged_seq is not None:
+    journey_map, role, logged_seq = locked
+    if logged_seq is not None:
         return _resent(MapOp.objects.get(map=journey_map, op_id=op_id), actor)
 
-    batch = Batch(map=journey_map, actor=actor, role=journey_map.role)
+    batch = Batch(map=journey_map, actor=actor, role=role)
     prefetch_creates(batch, ops)
     for index, raw in enumerate(ops):
         try:
@@ -168,16 +152,12 @@ def _apply_locked(
 
     journey_map.seq += 1
     journey_map.updated_at = timezone.now()
-    # The row is locked, so the seq read above is the one to bump. The role is asked again
-    # here, in a statement that starts once the lock is held: the read above may have waited
-    # on the lock with a view of the memberships from before it, and an editor demoted in
-    # the meantime must not get this batch through (it rolls back, refused).
-    bumped = (
-        JourneyMap.objects.filter(pk=journey_map.pk)
-        .filter(Exists(_writer_membership(actor)))
-        .update(seq=journey_map.seq, updated_at=journey_map.updated_at)
-    )
-    if not bumped:
+    if not bump_seq_if_writer(
+        journey_map=journey_map,
+        seq=journey_map.seq,
+        updated_at=journey_map.updated_at,
+        user_id=actor.pk,
+    ):
         raise _Refused
     MapOp(
         map=journey_map,
@@ -197,12 +177,6 @@ def _apply_locked(
     )
     transaction.on_commit(partial(notify_committed, applied))
     return applied
-
-
-def _writer_membership(actor: Any) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        workspace=OuterRef("workspace"), user=actor, role__in=WRITE_ROLES
-    ).order_by()
 
 
 def _resent(logged: MapOp, actor: Any) -> AppliedBatch:
