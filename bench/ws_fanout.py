@@ -46,6 +46,7 @@ from journeymap.realtime.client import MapClient  # noqa: E402
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 RATE = 100.0  # ops per second, whatever the number of senders
+EDITORS = 50  # signed-in people the clients share, round-robin
 PRODUCTION = {  # DEBUG off, as deployed (DEBUG would keep every SQL query in memory)
     "DEBUG": "0",
     "SECRET_KEY": "bench-" + "x" * 50,
@@ -232,7 +233,9 @@ class Variant:
             # WAL: one fsync per commit instead of three; the mode is stored in the file.
             with sqlite3.connect(f"{folder}/db.sqlite3") as connection:
                 connection.execute("PRAGMA journal_mode=WAL")
-        setup = testing.seed(env, editors=10)
+        # Enough people that 200 clients stay under the per-person socket cap of a map
+        # (WS_MAX_SOCKETS_PER_USER, 10): with 10 people, 200 clients were refused 4429.
+        setup = testing.seed(env, editors=EDITORS)
         self.servers = [testing.Server(kind, env).wait_ready() for kind in kinds]
         urls = [server.url for server in self.servers]
         setup["cards"] = run_loop(prepare_cards(urls[0], setup, 10))
