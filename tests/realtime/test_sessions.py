@@ -10,6 +10,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
 from journeymap.realtime.sessions import SessionClaim, live_sessions
@@ -88,3 +89,45 @@ def test_sessions_are_checked_in_two_queries_however_many(
     with django_assert_num_queries(2):
         alive = live_sessions(claims=claims)
     assert alive == frozenset(claims) - {"no-such-session"}
+
+
+def test_a_poll_that_finds_nothing_changed_decodes_no_session(rt_editor, rt_owner, monkeypatch):
+    """The verdict per stored session is remembered, so the 0.5 s poll costs its two queries
+    and no decoding; any change to what it depends on is decided afresh."""
+    claims = {}
+    for user in (rt_editor, rt_owner):
+        _client, key = signed_in(user)
+        claims[key] = SessionClaim(user_id=str(user.pk), auth_hash=user.get_session_auth_hash())
+    assert live_sessions(claims=claims) == frozenset(claims)
+
+    decoded: list[str] = []
+    real_decode = SessionStore.decode
+
+    def counting_decode(self: Any, session_data: str) -> Any:
+        decoded.append(session_data)
+        return real_decode(self, session_data)
+
+    monkeypatch.setattr(SessionStore, "decode", counting_decode)
+    assert live_sessions(claims=claims) == frozenset(claims)
+    assert decoded == []
+
+    # A changed password is a new key: the remembered "signed in" no longer applies.
+    user = get_user_model().objects.get(pk=rt_editor.pk)
+    user.set_password("another secret entirely")
+    user.save()
+    assert live_sessions(claims=claims) == frozenset(claims) - {
+        key for key, claim in claims.items() if claim.user_id == str(rt_editor.pk)
+    }
+    assert len(decoded) == 1
+
+
+def test_a_rotated_secret_key_is_decided_afresh(rt_editor, settings):
+    _client, key = signed_in(rt_editor)
+    claims = {
+        key: SessionClaim(user_id=str(rt_editor.pk), auth_hash=rt_editor.get_session_auth_hash())
+    }
+    assert live_sessions(claims=claims) == {key}
+    # Sessions signed with the old key stop verifying once it is neither the key nor a
+    # fallback; a remembered verdict must not outlive the key it was computed with.
+    settings.SECRET_KEY = "a-brand-new-secret-key-" + "y" * 40
+    assert live_sessions(claims=claims) == frozenset()

@@ -26,7 +26,7 @@ from . import fields as f
 from .actions import Batch, Op, apply_one, serialize_row
 from .events import notify_committed
 from .lookups import prefetch_creates
-from .writelock import bump_seq_if_writer, lock_map_for_writer
+from .writelock import bump_seq_if_writer, lock_map_for_writer, log_batch
 
 
 @dataclass(frozen=True)
@@ -159,14 +159,15 @@ def _apply_locked(
         user_id=actor.pk,
     ):
         raise _Refused
-    MapOp(
-        map=journey_map,
+    log_batch(
+        map_id=journey_map.id,
         seq=journey_map.seq,
         op_id=op_id,
-        actor=actor,
+        actor_id=actor.pk,
         client_id=client_id[:64],
         ops=batch.ops,
-    ).save(force_insert=True)
+        created_at=journey_map.updated_at,
+    )
     applied = AppliedBatch(
         map_id=journey_map.id,
         seq=journey_map.seq,

@@ -1,9 +1,11 @@
-"""The write path's fixed statements — the locked read of the map and the seq bump — as SQL
-written once per process.
+"""The write path's fixed statements — the locked read of the map, the seq bump and the op-log
+insert — as SQL written once per process.
 
 Why not the ORM here: each batch sends these two statements, always of the same shape, and
 building them with the queryset compiler (a join, an annotation, an EXISTS) cost about 1.5 ms
-of CPU per batch on this machine, more than the database took to run them. `apply_ops` runs
+of CPU per batch on this machine, more than the database took to run them; the op-log row
+through `Model.save` cost another ~0.15 ms, and twice that when batches come 10 ms apart
+(a cold CPU cache: see docs/benchmarks.md, "Write path"). `apply_ops` runs
 in the live layer's one database thread, which shares the GIL with the sockets' event loop,
 so that CPU is taken from the fan-out. Table and column names come from the models' _meta;
 every value is a parameter.
@@ -12,6 +14,7 @@ every value is a parameter.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -54,6 +57,11 @@ def _bump_sql() -> str:
     )
 
 
+def _field(model: type[Any], name: str) -> Any:
+    """A concrete model field (typed loosely: _meta.get_field also answers relations)."""
+    return model._meta.get_field(name)
+
+
 def _uuid(field_owner: type[Any], name: str, value: uuid.UUID) -> Any:
     return field_owner._meta.get_field(name).get_db_prep_value(value, connection)
 
@@ -85,12 +93,19 @@ def lock_map_for_writer(
     return journey_map, str(role), logged_seq
 
 
+@cache
+def _converters(alias: str, name: str) -> tuple[Any, tuple[Callable[..., Any], ...]]:
+    """The ORM's read converters of a map column, looked up once per database."""
+    field = _field(JourneyMap, name)
+    expression = field.get_col(JourneyMap._meta.db_table)
+    found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+    return expression, tuple(found)
+
+
 def _from_db(field: Any, value: Any) -> Any:
     """A column as the ORM would have read it (SQLite hands UUIDs and datetimes back as text)."""
-    expression = field.get_col(JourneyMap._meta.db_table)
-    for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(
-        connection
-    ):
+    expression, converters = _converters(connection.alias, field.name)
+    for converter in converters:
         value = converter(value, expression, connection)
     return value
 
@@ -116,3 +131,40 @@ def bump_seq_if_writer(
     with connection.cursor() as cursor:
         cursor.execute(_bump_sql(), params)
         return bool(cursor.rowcount)
+
+
+# The op-log columns the write path fills (the id is the database's).
+_LOGGED = ("map", "seq", "op_id", "actor", "client_id", "ops", "created_at")
+
+
+@cache
+def _insert_sql() -> str:
+    log = MapOp._meta
+    columns = ", ".join(connection.ops.quote_name(_field(MapOp, name).column) for name in _LOGGED)
+    marks = ", ".join(["%s"] * len(_LOGGED))
+    return f"INSERT INTO {log.db_table} ({columns}) VALUES ({marks})"  # noqa: S608 (as above)
+
+
+def log_batch(
+    *,
+    map_id: uuid.UUID,
+    seq: int,
+    op_id: uuid.UUID,
+    actor_id: Any,
+    client_id: str,
+    ops: list[Any],
+    created_at: datetime,
+) -> None:
+    """Insert the batch's op-log row (MapOp), each value prepared by its model field."""
+    values = {
+        "map": map_id,
+        "seq": seq,
+        "op_id": op_id,
+        "actor": actor_id,
+        "client_id": client_id,
+        "ops": ops,
+        "created_at": created_at,
+    }
+    params = [_field(MapOp, name).get_db_prep_save(values[name], connection) for name in _LOGGED]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), params)
