@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -39,16 +40,52 @@ def _session_rows(keys: list[str]) -> dict[str, str | dict[str, Any]]:
     """Each live session's stored text (db engines), or its decoded data (other engines)."""
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if issubclass(store_class, DbSessionStore):  # db and cached_db: one query for them all
-        model = store_class.get_model_class()
-        rows = model.objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
-        return dict(rows.values_list("session_key", "session_data"))
+        meta = store_class.get_model_class()._meta
+        key_column, data_column, expires = (_quoted(meta, name) for name in _SESSION_COLUMNS)
+        marks = ", ".join(["%s"] * len(keys))
+        now = meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
+        sql = (
+            f"SELECT {key_column}, {data_column} "  # noqa: S608 (names from _meta, values are parameters)
+            f"FROM {connection.ops.quote_name(meta.db_table)} "
+            f"WHERE {key_column} IN ({marks}) AND {expires} > %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*keys, now])
+            return {str(row[0]): str(row[1]) for row in cursor.fetchall()}
     # Other engines (cache, signed cookies) have no batch read; each load is a cache hit.
-    data: dict[str, str | dict[str, Any]] = {}
+    loaded_data: dict[str, str | dict[str, Any]] = {}
     for key in keys:
         loaded = store_class(key).load()
         if loaded:
-            data[key] = loaded
-    return data
+            loaded_data[key] = loaded
+    return loaded_data
+
+
+# Written as SQL, as the write path's fixed statements are (maps/services/writelock.py): the
+# queryset compiler spent more CPU building these two than the database took to run them,
+# in the database thread the map's edits wait on. Names come from _meta.
+_SESSION_COLUMNS = ("session_key", "session_data", "expire_date")
+
+
+def _quoted(meta: Any, name: str) -> str:
+    return str(connection.ops.quote_name(meta.get_field(name).column))
+
+
+def _active_passwords(user_ids: list[str]) -> dict[str, str]:
+    """The password hash of each active user among `user_ids`."""
+    if not user_ids:
+        return {}
+    meta: Any = get_user_model()._meta
+    pk, password, active = (_quoted(meta, name) for name in (meta.pk.name, "password", "is_active"))
+    marks = ", ".join(["%s"] * len(user_ids))
+    sql = (
+        f"SELECT {pk}, {password} FROM {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 (as above)
+        f"WHERE {pk} IN ({marks}) AND {active} = %s"
+    )
+    params = [meta.pk.get_db_prep_value(user_id, connection) for user_id in user_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, True])
+        return {str(row[0]): str(row[1]) for row in cursor.fetchall()}
 
 
 def _verifies(user: Any, session_hash: Any) -> bool:
@@ -94,12 +131,7 @@ def live_sessions(*, claims: Mapping[str, SessionClaim]) -> frozenset[str]:
         return frozenset()
     rows = _session_rows(sorted(claims))
     user_ids = {claims[key].user_id for key in rows}
-    passwords = {
-        str(pk): password
-        for pk, password in get_user_model()
-        ._default_manager.filter(pk__in=user_ids, is_active=True)
-        .values_list("pk", "password")
-    }
+    passwords = _active_passwords(sorted(user_ids))
     secrets = (
         settings.SECRET_KEY,
         tuple(settings.SECRET_KEY_FALLBACKS),
