@@ -296,6 +296,10 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         print(f"# {label}", flush=True)
         try:
             urls, setup = variant.start()
+            # Migrating and seeding wrote the database files: flush the page cache now, so
+            # its writeback does not land in the measured windows' commits (SQLite fsyncs
+            # each one; on this VM a commit waiting behind writeback took 20–50 ms).
+            os.sync()
             for clients in sizes:
                 for senders in (1, 10):
                     try:

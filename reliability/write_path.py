@@ -5,6 +5,7 @@ starts its own servers; its goals are copied here as they are)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,7 @@ def write_path(stack: Any, seed_value: int, quick: bool) -> list[Row]:
         if quick:
             command.append("--quick")
         progress(" ".join(command[1:]))
+        os.sync()  # what was written before (an install, a stack's data) is not its noise
         done = subprocess.run(  # noqa: S603 — our own interpreter and benchmark
             command, cwd=ROOT, capture_output=True, text=True, timeout=1800
         )
