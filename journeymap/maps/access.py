@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from journeymap.core import sql
 from journeymap.workspaces.models import WRITE_ROLES, Membership, ShareLink
 from personas.models import Persona
 
@@ -113,28 +114,23 @@ class MapAudience:
         return self.roles.get(str(user_id))
 
 
-def _column(model: Any, name: str) -> str:
-    return str(connection.ops.quote_name(model._meta.get_field(name).column))
-
-
 @cache
 def _audience_sql() -> str:
     """The map (if not in the trash) with each active member's role, in one statement: a
     left join, so a map without members still answers one row, of NULLs."""
     people: Any = get_user_model()
-    quote = connection.ops.quote_name
-    member_user, role = _column(Membership, "user"), _column(Membership, "role")
+    member_user, role = sql.column(Membership, "user"), sql.column(Membership, "role")
     member_workspace, map_workspace = (
-        _column(Membership, "workspace"),
-        _column(JourneyMap, "workspace"),
+        sql.column(Membership, "workspace"),
+        sql.column(JourneyMap, "workspace"),
     )
-    person_id, active = _column(people, people._meta.pk.name), _column(people, "is_active")
-    map_id, deleted = _column(JourneyMap, "id"), _column(JourneyMap, "deleted_at")
+    person_id, active = sql.column(people, people._meta.pk.name), sql.column(people, "is_active")
+    map_id, deleted = sql.column(JourneyMap, "id"), sql.column(JourneyMap, "deleted_at")
     return (
         f"SELECT w.{member_user}, w.{role} "  # noqa: S608 (names from _meta, values are parameters)
-        f"FROM {quote(JourneyMap._meta.db_table)} m LEFT JOIN {quote(Membership._meta.db_table)} w "
+        f"FROM {sql.table(JourneyMap)} m LEFT JOIN {sql.table(Membership)} w "
         f"ON w.{member_workspace} = m.{map_workspace} AND EXISTS (SELECT 1 "
-        f"FROM {quote(people._meta.db_table)} u "
+        f"FROM {sql.table(people)} u "
         f"WHERE u.{person_id} = w.{member_user} AND u.{active} = %s) "
         f"WHERE m.{map_id} = %s AND m.{deleted} IS NULL"
     )

@@ -27,6 +27,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from journeymap.core import sql
+
 
 @dataclass(frozen=True)
 class SessionClaim:
@@ -40,17 +42,16 @@ def _session_rows(keys: list[str]) -> dict[str, str | dict[str, Any]]:
     """Each live session's stored text (db engines), or its decoded data (other engines)."""
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if issubclass(store_class, DbSessionStore):  # db and cached_db: one query for them all
-        meta = store_class.get_model_class()._meta
-        key_column, data_column, expires = (_quoted(meta, name) for name in _SESSION_COLUMNS)
+        model = store_class.get_model_class()
+        key_column, data_column, expires = (sql.column(model, name) for name in _SESSION_COLUMNS)
         marks = ", ".join(["%s"] * len(keys))
-        now = meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
-        sql = (
+        now = sql.field(model, "expire_date").get_db_prep_value(timezone.now(), connection)
+        statement = (
             f"SELECT {key_column}, {data_column} "  # noqa: S608 (names from _meta, values are parameters)
-            f"FROM {connection.ops.quote_name(meta.db_table)} "
-            f"WHERE {key_column} IN ({marks}) AND {expires} > %s"
+            f"FROM {sql.table(model)} WHERE {key_column} IN ({marks}) AND {expires} > %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*keys, now])
+            cursor.execute(statement, [*keys, now])
             return {str(row[0]): str(row[1]) for row in cursor.fetchall()}
     # Other engines (cache, signed cookies) have no batch read; each load is a cache hit.
     loaded_data: dict[str, str | dict[str, Any]] = {}
@@ -67,24 +68,23 @@ def _session_rows(keys: list[str]) -> dict[str, str | dict[str, Any]]:
 _SESSION_COLUMNS = ("session_key", "session_data", "expire_date")
 
 
-def _quoted(meta: Any, name: str) -> str:
-    return str(connection.ops.quote_name(meta.get_field(name).column))
-
-
 def _active_passwords(user_ids: list[str]) -> dict[str, str]:
     """The password hash of each active user among `user_ids`."""
     if not user_ids:
         return {}
-    meta: Any = get_user_model()._meta
-    pk, password, active = (_quoted(meta, name) for name in (meta.pk.name, "password", "is_active"))
+    people: Any = get_user_model()
+    key = people._meta.pk
+    pk, password, active = (
+        sql.column(people, name) for name in (key.name, "password", "is_active")
+    )
     marks = ", ".join(["%s"] * len(user_ids))
-    sql = (
-        f"SELECT {pk}, {password} FROM {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 (as above)
+    statement = (
+        f"SELECT {pk}, {password} FROM {sql.table(people)} "  # noqa: S608 (as above)
         f"WHERE {pk} IN ({marks}) AND {active} = %s"
     )
-    params = [meta.pk.get_db_prep_value(user_id, connection) for user_id in user_ids]
+    params = [key.get_db_prep_value(user_id, connection) for user_id in user_ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, True])
+        cursor.execute(statement, [*params, True])
         return {str(row[0]): str(row[1]) for row in cursor.fetchall()}
 
 

@@ -5,10 +5,10 @@ Why not the ORM here: each batch sends these two statements, always of the same 
 building them with the queryset compiler (a join, an annotation, an EXISTS) cost about 1.5 ms
 of CPU per batch on this machine, more than the database took to run them; the op-log row
 through `Model.save` cost another ~0.15 ms, and twice that when batches come 10 ms apart
-(a cold CPU cache: see docs/benchmarks.md, "Write path"). `apply_ops` runs
-in the live layer's one database thread, which shares the GIL with the sockets' event loop,
-so that CPU is taken from the fan-out. Table and column names come from the models' _meta;
-every value is a parameter.
+(a cold CPU cache: docs/benchmarks.md, "The op-log insert and the map's converters").
+`apply_ops` runs in the live layer's one database thread, which shares the GIL with the
+sockets' event loop, so that CPU is taken from the fan-out. Table and column names come from
+the models' _meta (`journeymap.core.sql`); every value is a parameter.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import connection
 
+from journeymap.core import sql
 from journeymap.workspaces.models import WRITE_ROLES, Membership
 
 from ..models import JourneyMap, MapOp
@@ -57,11 +58,6 @@ def _bump_sql() -> str:
     )
 
 
-def _field(model: type[Any], name: str) -> Any:
-    """A concrete model field (typed loosely: _meta.get_field also answers relations)."""
-    return model._meta.get_field(name)
-
-
 def _uuid(field_owner: type[Any], name: str, value: uuid.UUID) -> Any:
     return field_owner._meta.get_field(name).get_db_prep_value(value, connection)
 
@@ -72,7 +68,7 @@ def lock_map_for_writer(
     """Under the map's row lock: the map, the actor's write role on it, and the seq of an
     already logged `op_id` (None: not logged). None when there is no such map (or it is in
     the trash) or the actor may not write to it. Call inside the batch's transaction."""
-    sql = _lock_sql(connection.features.has_select_for_update_of)
+    statement = _lock_sql(connection.features.has_select_for_update_of)
     params = [
         _uuid(MapOp, "op_id", op_id),
         user_id,
@@ -80,7 +76,7 @@ def lock_map_for_writer(
         _uuid(JourneyMap, "id", map_id),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -96,7 +92,7 @@ def lock_map_for_writer(
 @cache
 def _converters(alias: str, name: str) -> tuple[Any, tuple[Callable[..., Any], ...]]:
     """The ORM's read converters of a map column, looked up once per database."""
-    field = _field(JourneyMap, name)
+    field = sql.field(JourneyMap, name)
     expression = field.get_col(JourneyMap._meta.db_table)
     found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
     return expression, tuple(found)
@@ -139,10 +135,9 @@ _LOGGED = ("map", "seq", "op_id", "actor", "client_id", "ops", "created_at")
 
 @cache
 def _insert_sql() -> str:
-    log = MapOp._meta
-    columns = ", ".join(connection.ops.quote_name(_field(MapOp, name).column) for name in _LOGGED)
+    columns = ", ".join(sql.column(MapOp, name) for name in _LOGGED)
     marks = ", ".join(["%s"] * len(_LOGGED))
-    return f"INSERT INTO {log.db_table} ({columns}) VALUES ({marks})"  # noqa: S608 (as above)
+    return f"INSERT INTO {sql.table(MapOp)} ({columns}) VALUES ({marks})"  # noqa: S608 (as above)
 
 
 def log_batch(
@@ -165,6 +160,6 @@ def log_batch(
         "ops": ops,
         "created_at": created_at,
     }
-    params = [_field(MapOp, name).get_db_prep_save(values[name], connection) for name in _LOGGED]
+    params = [sql.field(MapOp, name).get_db_prep_save(values[name], connection) for name in _LOGGED]
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(), params)
