@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from . import conf, eager
+from . import conf, eager, wire
 from .access import Principal
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ IDLE, SYNCING, LIVE = "idle", "syncing", "live"
 class Conn:
     __slots__ = (
         "send",
+        "write_text",
         "client_id",
         "principal",
         "peer",
@@ -45,6 +46,7 @@ class Conn:
 
     def __init__(self, send: Send, *, client_id: str, principal: Principal) -> None:
         self.send = send
+        self.write_text = wire.writer_for(send)
         self.client_id = client_id
         self.principal = principal
         self.peer: dict[str, Any] = {"client_id": client_id, "user": principal.info, "focus": None}
@@ -83,6 +85,16 @@ class Conn:
                 return
             self.backlog.append(message)
             return
+        # Under daphne, text goes out pre-framed and at once (wire.py); the writer says no
+        # whenever autobahn's own path is needed, and the message takes the ASGI send.
+        write_text = self.write_text
+        if write_text is not None and message["type"] == "websocket.send" and "text" in message:
+            try:
+                if write_text(message["text"]):
+                    return
+            except Exception:
+                self._broken()
+                return
         try:
             rest = eager.start(self.send(message))
         except Exception:

@@ -71,3 +71,45 @@ async def test_editing_under_each_server(kind: str, sqlite_template: Any) -> Non
             await client.close()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("kind", ["daphne", "uvicorn"])
+async def test_frames_past_64_kib_arrive_whole_under_each_server(
+    kind: str, sqlite_template: Any
+) -> None:
+    # A patch or a snapshot over 65,535 bytes takes the 8-byte length of RFC 6455 §5.2, and
+    # more than the kernel may take in one send: under daphne both go through the
+    # pre-framed writer (wire.py), which must frame and finish them like autobahn would.
+    template, seeded = sqlite_template
+    folder = Path(tempfile.mkdtemp(prefix=f"jm-big-{kind}-"))
+    shutil.copy(template, folder / "db.sqlite3")
+    env = testing.environment(DATABASE_URL=f"sqlite:///{folder}/db.sqlite3")
+    env.pop("REDIS_URL", None)
+    server = testing.Server(kind, env).wait_ready()
+    try:
+        a_session, b_session = seeded["sessions"]
+        async with (
+            MapClient(server.url, seeded["map"], session=a_session) as a,
+            MapClient(server.url, seeded["map"], session=b_session) as b,
+        ):
+            ops = [
+                {
+                    "action": "create",
+                    "entity": "card",
+                    "id": str(uuid.uuid4()),
+                    "fields": {
+                        "stage": seeded["stage"],
+                        "lane": seeded["lane"],
+                        "title": f"{number:03d} ü " + "x" * 280,
+                    },
+                }
+                for number in range(240)
+            ]
+            ack = await a.send_ops(ops)
+            await b.wait_for_seq(ack["seq"], timeout=10)
+            assert len(titles(b)) == 240 and titles(b) == titles(a)
+            async with MapClient(server.url, seeded["map"], session=b_session) as late:
+                assert late.seq == ack["seq"] and late.state == a.state
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
