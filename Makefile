@@ -113,6 +113,8 @@ bench: install
 	$(PY) bench/event_import.py
 	$(PY) bench/pdf.py
 	$(PY) bench/segments.py
+	$(PY) bench/access_poll.py
+	$(PY) bench/gc_pause.py
 
 ## prod-deps: nginx from Debian (installed when running as root), for prod-up and reliability
 prod-deps:
