@@ -115,6 +115,7 @@ bench: install
 	$(PY) bench/segments.py
 	$(PY) bench/access_poll.py
 	$(PY) bench/gc_pause.py
+	$(PY) bench/sqlite_commit.py
 
 ## prod-deps: nginx from Debian (installed when running as root), for prod-up and reliability
 prod-deps:

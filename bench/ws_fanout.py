@@ -5,6 +5,9 @@ In one run, each beside the floor:
             broadcast, ack) — the floor;
   daphne    Journeymap on daphne, in-memory channel layer, SQLite;
   uvicorn   Journeymap under uvicorn (uvloop, websockets-sansio, no per-socket deflate);
+  daphne-normal  daphne with SQLITE_SYNCHRONOUS=NORMAL: commits without an fsync, so beside
+            `daphne` it shows what waiting for the disk costs (not a goal: acks of the default
+            set-up survive a power loss, these do not);
   redis2    Journeymap on two daphne processes sharing Redis and PostgreSQL, clients split.
 At 10, 50 and 200 clients, with one sender at 100 ops/s and with 10 senders sharing 100 ops/s.
 Every client is a `journeymap.realtime.client.MapClient`; each op is a card title update. It
@@ -228,6 +231,11 @@ class Variant:
             env = testing.environment(DATABASE_URL=f"sqlite:///{folder}/db.sqlite3", **PRODUCTION)
             env.pop("REDIS_URL", None)
             kinds = [self.name]
+            if self.name == "daphne-normal":
+                # The same server with commits that skip the fsync (settings.py says what
+                # that gives up): beside `daphne`, what the disk's share of the write path is.
+                env["SQLITE_SYNCHRONOUS"] = "NORMAL"
+                kinds = ["daphne"]
         testing.migrate(env)
         if self.name != "redis2":
             # WAL: one fsync per commit instead of three; the mode is stored in the file.
@@ -277,6 +285,7 @@ VARIANTS = [
     ("bare", "bare websockets (floor)"),
     ("daphne", "daphne, in-memory layer"),
     ("uvicorn", "uvicorn, in-memory layer"),
+    ("daphne-normal", "daphne, SQLite synchronous=NORMAL"),
     ("redis2", "2 × daphne, Redis + PostgreSQL"),
 ]
 
@@ -449,7 +458,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="10 and 50 clients, 2 s windows")
     parser.add_argument("--seconds", type=float, default=4.0, help="measured window per scenario")
-    parser.add_argument("--only", help="comma-separated variants: bare,daphne,uvicorn,redis2")
+    parser.add_argument(
+        "--only", help="comma-separated variants: bare,daphne,uvicorn,daphne-normal,redis2"
+    )
     parser.add_argument("--clients", help="comma-separated client counts, e.g. 50,200")
     parser.add_argument("--json", help="also write the rows (and the goals) to this file")
     parser.add_argument(

@@ -116,3 +116,32 @@ def test_upload_limit_covers_every_upload(settings: Any) -> None:
         settings.EVENT_IMPORT_MAX_BYTES, 2 * settings.IMPORT_MAX_BYTES, settings.PHOTO_MAX_BYTES
     )
     assert settings.UPLOAD_MAX_REQUEST_BYTES > largest
+
+
+_SYNCHRONOUS = (
+    "from django.db import connection; cursor = connection.cursor(); "
+    "cursor.execute('PRAGMA synchronous'); print(cursor.fetchone()[0]); "
+    "cursor.execute('PRAGMA journal_mode'); print(cursor.fetchone()[0])"
+)
+
+
+def _sqlite_pragmas(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    return run_manage("shell", "-c", _SYNCHRONOUS, DEBUG="1", DATABASE_URL=url, **env)
+
+
+def test_sqlite_commits_wait_for_the_disk_unless_told_otherwise(tmp_path: Path) -> None:
+    """An acknowledged edit survives a power loss by default (synchronous FULL = 2, in WAL);
+    SQLITE_SYNCHRONOUS=NORMAL (1) trades that for a commit without an fsync."""
+    default = _sqlite_pragmas(tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split()[-2:] == ["2", "wal"]
+    normal = _sqlite_pragmas(tmp_path, SQLITE_SYNCHRONOUS="normal")
+    assert normal.returncode == 0, normal.stderr
+    assert normal.stdout.split()[-2:] == ["1", "wal"]
+
+
+def test_an_unknown_sqlite_synchronous_level_refuses_to_start(tmp_path: Path) -> None:
+    result = _sqlite_pragmas(tmp_path, SQLITE_SYNCHRONOUS="OFF")
+    assert result.returncode != 0
+    assert "SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL, not 'OFF'" in result.stderr
