@@ -11,12 +11,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Settings a test states itself: inherited from the shell running the suite, they would
+# change what the test sees.
+_STATED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "JOURNEYMAP_TESTING",
+    "REDIS_URL",
+    "SQLITE_SYNCHRONOUS",
+}
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "JOURNEYMAP_TESTING", "REDIS_URL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in _STATED}
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
