@@ -22,7 +22,10 @@ floor's, ≤ 2× the floor at 50 clients under daphne and ≤ 3× at 200 under u
     .venv/bin/python bench/ws_fanout.py --quick    # 10 and 50 clients, 2 s windows (~1.5 min)
     .venv/bin/python bench/ws_fanout.py --only daphne,uvicorn --clients 50,200 --json out.json
 
-The floor is always run (every ratio needs it), whatever `--only` names.
+The floor is always run (every ratio needs it), whatever `--only` names. It stays up for the
+whole run, and each round of a variant's scenario is taken beside a round of the floor's at the
+same clients and senders, in turns; a variant's ratios are against those paired floor rounds
+(`floor` in its row), the floor's own rows pool all of them.
 """
 
 from __future__ import annotations
@@ -298,49 +301,94 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     seconds = 2.0 if args.quick else args.seconds
     # The floor runs whatever --only says: every ratio, and the goals, are against it.
     wanted = {"bare", *args.only.split(",")} if args.only else {name for name, _ in VARIANTS}
-    chosen = [v for v in VARIANTS if v[0] in wanted]
+    others = [v for v in VARIANTS if v[0] in wanted and v[0] != "bare"]
+    scenarios = [(clients, senders) for clients in sizes for senders in (1, 10)]
+    floor_rounds: dict[tuple[int, int], list[dict[str, Any]]] = {key: [] for key in scenarios}
     rows: list[dict[str, Any]] = []
-    for name, label in chosen:
-        variant = Variant(name, label)
-        print(f"# {label}", flush=True)
-        try:
-            urls, setup = variant.start()
-            # Migrating and seeding wrote the database files: flush the page cache now, so
-            # its writeback does not land in the measured windows' commits (SQLite fsyncs
-            # each one; on this VM a commit waiting behind writeback took 20–50 ms).
-            os.sync()
-            for clients in sizes:
-                for senders in (1, 10):
-                    try:
-                        result = median_round(
-                            [
-                                run_loop(scenario(urls, setup, clients, senders, seconds))
-                                for _round in range(args.rounds)
-                            ]
-                        )
-                    except (TimeoutError, OSError) as error:
-                        # A server too loaded to let every client in: recorded as failed
-                        # (and a goal it had as missed), and the run goes on.
-                        print(f"  {clients:>3} clients {senders:>2} senders: failed: {error!r}")
-                        rows.append(failed_row(name, clients, senders, repr(error)))
-                        continue
-                    rows.append({"variant": name, **result})
-                    print(
-                        f"  {clients:>3} clients {senders:>2} senders: "
-                        f"patch p50 {result['patch_p50']:6.1f} p99 {result['patch_p99']:7.1f} ms  "
-                        f"fan-out p99 {result['fanout_p99']:6.1f} ms  "
-                        f"ack p50 {result['ack_p50']:6.1f} p99 {result['ack_p99']:7.1f} ms  "
-                        f"{result['delivered_per_s']:8.0f} msg/s "
-                        f"({result['delivered_share']:.1%} delivered)"
-                        + (
-                            "  rounds' p99: " + ", ".join(f"{v:.1f}" for v in result["p99_rounds"])
-                            if args.rounds > 1
-                            else ""
-                        ),
-                        flush=True,
-                    )
-        finally:
-            variant.stop()
+    floor = Variant("bare", dict(VARIANTS)["bare"])
+    print(f"# {floor.label}, beside every variant's rounds", flush=True)
+    try:
+        floor_urls, floor_setup = floor.start()
+
+        def floor_round(clients: int, senders: int) -> dict[str, Any]:
+            result = run_loop(scenario(floor_urls, floor_setup, clients, senders, seconds))
+            floor_rounds[clients, senders].append(result)
+            return result
+
+        if not others:
+            for clients, senders in scenarios:
+                for _round in range(args.rounds):
+                    floor_round(clients, senders)
+        for name, label in others:
+            rows += run_variant(name, label, args.rounds, scenarios, seconds, floor_round)
+    finally:
+        floor.stop()
+    floor_rows = [
+        {"variant": "bare", **median_round(results)} for results in floor_rounds.values() if results
+    ]
+    return floor_rows + rows
+
+
+def run_variant(
+    name: str,
+    label: str,
+    rounds: int,
+    scenarios: list[tuple[int, int]],
+    seconds: float,
+    floor_round: Any,
+) -> list[dict[str, Any]]:
+    """Each round of each scenario beside a round of the floor, taken in turns (floor first in
+    even rounds, the variant first in odd ones): the machine's speed drifts over minutes on
+    these VMs (one variant's p50 moved 3.7–6.0 ms between runs), so a floor measured minutes
+    before a variant made its ratio a measure of the drift as much as of the server."""
+    variant = Variant(name, label)
+    print(f"# {label}", flush=True)
+    rows: list[dict[str, Any]] = []
+    try:
+        urls, setup = variant.start()
+        # Migrating and seeding wrote the database files: flush the page cache now, so
+        # its writeback does not land in the measured windows' commits (SQLite fsyncs
+        # each one; on this VM a commit waiting behind writeback took 20–50 ms).
+        os.sync()
+        for clients, senders in scenarios:
+            results, paired = [], []
+            try:
+                for index in range(rounds):
+                    if index % 2 == 0:
+                        paired.append(floor_round(clients, senders))
+                    results.append(run_loop(scenario(urls, setup, clients, senders, seconds)))
+                    if index % 2 == 1:
+                        paired.append(floor_round(clients, senders))
+            except (TimeoutError, OSError) as error:
+                # A server too loaded to let every client in: recorded as failed
+                # (and a goal it had as missed), and the run goes on.
+                print(f"  {clients:>3} clients {senders:>2} senders: failed: {error!r}")
+                rows.append(failed_row(name, clients, senders, repr(error)))
+                continue
+            result = median_round(results)
+            base = median_round(paired)
+            rows.append({"variant": name, **result, "floor": base})
+            print(
+                f"  {clients:>3} clients {senders:>2} senders: "
+                f"patch p50 {result['patch_p50']:6.1f} p99 {result['patch_p99']:7.1f} ms  "
+                f"fan-out p99 {result['fanout_p99']:6.1f} ms  "
+                f"ack p50 {result['ack_p50']:6.1f} p99 {result['ack_p99']:7.1f} ms  "
+                f"{result['delivered_per_s']:8.0f} msg/s "
+                f"({result['delivered_share']:.1%} delivered)  "
+                f"floor p50 {base['patch_p50']:.1f} p99 {base['patch_p99']:.1f} ms"
+                + (
+                    "  rounds' p99: "
+                    + ", ".join(f"{v:.1f}" for v in result["p99_rounds"])
+                    + " (floor "
+                    + ", ".join(f"{v:.1f}" for v in base["p99_rounds"])
+                    + ")"
+                    if rounds > 1
+                    else ""
+                ),
+                flush=True,
+            )
+    finally:
+        variant.stop()
     return rows
 
 
@@ -378,7 +426,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     ]
     labels = dict(VARIANTS)
     for r in rows:
-        base = floor.get((r["clients"], r["senders"]))
+        base = r.get("floor") or floor.get((r["clients"], r["senders"]))
         p99_ratio = r["patch_p99"] / base["patch_p99"] if base else float("nan")
         rate_ratio = r["delivered_per_s"] / base["delivered_per_s"] if base else float("nan")
         fan_ratio = r["fanout_p99"] / base["fanout_p99"] if base else float("nan")
@@ -406,7 +454,9 @@ def goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         if r["variant"] not in GOAL_VARIANTS or r["clients"] not in GOAL_CLIENTS:
             continue
-        base = floor.get((r["clients"], r["senders"]))
+        # The floor rounds taken beside this variant's (run_variant); the pooled floor row
+        # only for a row that has none.
+        base = r.get("floor") or floor.get((r["clients"], r["senders"]))
         p99 = _measured(r["patch_p99"])
         floor_p99 = _measured(base["patch_p99"]) if base else None
         ratio = p99 / floor_p99 if p99 is not None and floor_p99 else None
@@ -427,6 +477,14 @@ def goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _strict(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with NaN (a measure that failed) as None, its paired floor row too."""
+    return {
+        k: _measured(v) if isinstance(v, float) else _strict(v) if isinstance(v, dict) else v
+        for k, v in row.items()
+    }
 
 
 def _measured(value: float) -> float | None:
@@ -486,9 +544,7 @@ def main() -> None:
     print(f"\n(run took {time.monotonic() - started:.0f} s)")
     if args.json:
         # A measure that failed is null, not NaN (which strict JSON readers refuse).
-        clean = [
-            {k: _measured(v) if isinstance(v, float) else v for k, v in r.items()} for r in rows
-        ]
+        clean = [_strict(r) for r in rows]
         Path(args.json).write_text(json.dumps({"rows": clean, "goals": summary}, indent=2))
 
 

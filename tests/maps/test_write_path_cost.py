@@ -146,6 +146,48 @@ def test_an_op_on_a_missing_item_is_not_found_whatever_else_is_wrong(
     assert JourneyMap.objects.get(pk=world.acme.map.id).seq == seq
 
 
+@pytest.mark.parametrize(
+    ("action", "fields"), [("update", {"title": "taken"}), ("move", {"order_key": "a9"})]
+)
+def test_an_item_of_another_map_is_not_found_and_stays_as_it_was(
+    world: World, action: str, fields: dict[str, Any]
+) -> None:
+    # The UPDATE is hand-written SQL (maps/services/itemsql.py): its WHERE names the map.
+    where = {"stage": world.other.stage, "lane": world.other.lanes["actions"]}
+    foreign = str(uuid.uuid4())
+    apply_ops(
+        map_id=world.other.map.id,
+        actor=world.outsider,
+        op_id=uuid.uuid4(),
+        ops=[
+            {
+                "action": "create",
+                "entity": "card",
+                "id": foreign,
+                "fields": {**where, "title": "theirs"},
+            }
+        ],
+    )
+    before = Card.objects.values().get(pk=foreign)
+    with pytest.raises(OpRejected) as rejected:
+        batch(world, [{"action": action, "entity": "card", "id": foreign, "fields": fields}])
+    assert rejected.value.code == "not_found"
+    assert Card.objects.values().get(pk=foreign) == before
+
+
+def test_a_move_to_another_stage_writes_the_stage_the_key_and_the_time(world: World) -> None:
+    card = new_card(world)
+    before = Card.objects.get(pk=card)
+    stage = str(uuid.uuid4())
+    batch(world, [{"action": "create", "entity": "stage", "id": stage, "fields": {"name": "Buy"}}])
+    fields = {"stage": stage, "lane": world.acme.lanes["actions"], "order_key": "a3"}
+    batch(world, [{"action": "move", "entity": "card", "id": card, "fields": fields}])
+    after = Card.objects.get(pk=card)
+    assert (str(after.stage_id), after.order_key) == (stage, "a3")
+    assert after.updated_at > before.updated_at
+    assert after.title == before.title
+
+
 def test_a_missing_reference_in_a_create_is_not_found_and_names_the_field(world: World) -> None:
     fields = {"stage": str(uuid.uuid4()), "lane": world.acme.lanes["actions"], "title": "t"}
     with pytest.raises(OpRejected) as rejected:

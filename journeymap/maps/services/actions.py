@@ -20,6 +20,7 @@ from ..models import EmotionPoint, FrictionPoint, JourneyMap, Vote
 from . import fields as f
 from .cascade import dependents_of
 from .entities import ENTITIES, TARGET_MODELS, EntitySpec, column
+from .itemsql import update_item
 from .lookups import Batch, Op, id_taken, pair_taken, parse_checked, read_ahead
 
 __all__ = ["ACTIONS", "Batch", "Op", "apply_one", "serialize_row"]
@@ -134,7 +135,7 @@ def _update(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str
     plain = {column(spec, name): changed[name] for name in changed if not spec.fields[name].many}
     if row is None:
         plain["updated_at"] = timezone.now()
-        found = spec.model._default_manager.filter(map=batch.map, pk=item_id).update(**plain)
+        found = update_item(model=spec.model, map_id=batch.map.id, item_id=item_id, values=plain)
         if not found:
             raise OpRejected("not_found", f"no {spec.name} with this id in this map")
     elif plain:
@@ -204,9 +205,8 @@ def _move(batch: Batch, spec: EntitySpec, item_id: uuid.UUID, fields: dict[str, 
     finally:
         batch.ahead.clear()
     changes = {column(spec, name): value for name, value in place.items()}
-    found = spec.model._default_manager.filter(map=batch.map, pk=item_id).update(
-        **changes, order_key=key, updated_at=timezone.now()
-    )
+    changes.update(order_key=key, updated_at=timezone.now())
+    found = update_item(model=spec.model, map_id=batch.map.id, item_id=item_id, values=changes)
     if not found:
         raise OpRejected("not_found", f"no {spec.name} with this id in this map")
     batch.ops.append(
