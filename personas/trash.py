@@ -1,11 +1,12 @@
 """Personas in the trash: deleting moves a persona there, restoring brings it back as it was,
 and purging (an owner's "delete forever", or `manage.py purge_trash` after
-TRASH_RETENTION_DAYS) deletes it for good.
+TRASH_RETENTION_DAYS) deletes it for good. The steps, their locks and their audit entries
+(`persona.trashed`, `persona.restored`, `persona.purged`) are the trash's own
+(`journeymap/workspaces/trashbin.py`).
 
 A trashed persona keeps every row that points at it (map and friction links, feature tags,
 segment links, touchpoint and content references, versions, evidence): the default manager
-only hides it, so restoring is clearing two columns. Each change is audited in the same
-transaction (`persona.trashed`, `persona.restored`, `persona.purged`).
+only hides it, so restoring is clearing two columns.
 """
 
 from __future__ import annotations
@@ -14,63 +15,27 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
-
-from journeymap.workspaces.audit import audit_record
+from journeymap.workspaces import trashbin
+from journeymap.workspaces.trashbin import NotInTrash
 
 from .models import Persona
 from .services import persona_delete
 
+__all__ = ["PERSONAS", "NotInTrash", "persona_purge", "persona_restore", "persona_trash"]
 
-class NotInTrash(LookupError):
-    """The item is not where the caller expected it (already trashed, or not in the trash)."""
+PERSONAS = trashbin.Trashable(model=Persona, name="persona", subject=lambda p: p.name)
 
 
 def persona_trash(*, persona: Persona, actor: Any, address: str | None) -> Persona:
     """Move a persona to the trash. Trashing it twice raises NotInTrash (the API's 404)."""
-    with transaction.atomic():
-        # The row lock orders a trash against a concurrent restore or a second trash.
-        locked = Persona.objects.select_for_update().filter(pk=persona.pk).first()
-        if locked is None:
-            raise NotInTrash("no such persona")
-        locked.deleted_at = timezone.now()
-        locked.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
-        # update_fields without updated_at: being trashed is not an edit of the persona.
-        locked.save(update_fields=["deleted_at", "deleted_by"])
-        audit_record(
-            workspace=locked.workspace,
-            actor=actor,
-            action="persona.trashed",
-            subject=locked.name,
-            detail={"persona": str(locked.pk)},
-            address=address,
-        )
-    return locked
+    trashed: Persona = trashbin.trash(kind=PERSONAS, pk=persona.pk, actor=actor, address=address)
+    return trashed
 
 
 def persona_restore(*, persona_id: uuid.UUID | str, actor: Any, address: str | None) -> Persona:
     """Bring a trashed persona back; it reappears wherever it was referenced."""
-    with transaction.atomic():
-        locked = (
-            Persona.all_objects.select_for_update()
-            .filter(pk=persona_id, deleted_at__isnull=False)
-            .first()
-        )
-        if locked is None:
-            raise NotInTrash("no such persona in the trash")
-        locked.deleted_at = None
-        locked.deleted_by = None
-        locked.save(update_fields=["deleted_at", "deleted_by"])
-        audit_record(
-            workspace=locked.workspace,
-            actor=actor,
-            action="persona.restored",
-            subject=locked.name,
-            detail={"persona": str(locked.pk)},
-            address=address,
-        )
-    return locked
+    restored: Persona = trashbin.restore(kind=PERSONAS, pk=persona_id, actor=actor, address=address)
+    return restored
 
 
 def persona_purge(
@@ -81,24 +46,12 @@ def persona_purge(
     trashed_before: datetime | None = None,
 ) -> None:
     """Delete a trashed persona for good, with everything that cascades from it."""
-    with transaction.atomic():
-        locked = (
-            Persona.all_objects.select_for_update()
-            .filter(pk=persona_id, deleted_at__isnull=False)
-            # The purge's own cut-off, re-read under the lock: an item restored and trashed
-            # again since the purge listed it has a new date and stays.
-            .filter(**({"deleted_at__lt": trashed_before} if trashed_before else {}))
-            .first()
-        )
-        if locked is None:
-            raise NotInTrash("no such persona in the trash")
-        audit_record(
-            workspace=locked.workspace,
-            actor=actor,
-            action="persona.purged",
-            subject=locked.name,
-            detail={"persona": str(locked.pk)},
-            address=address,
-        )
+    trashbin.purge(
+        kind=PERSONAS,
+        pk=persona_id,
+        actor=actor,
+        address=address,
+        trashed_before=trashed_before,
         # The existing hard delete: the real CASCADE, and the photo file after commit.
-        persona_delete(persona=locked)
+        delete=lambda persona: persona_delete(persona=persona),
+    )

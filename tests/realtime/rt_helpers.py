@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -14,8 +16,10 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
 
+from journeymap.realtime import testing
 from journeymap.realtime.protocol import PROTOCOL_VERSION
 
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -36,6 +40,43 @@ def redis_available(url: str = REDIS_URL) -> bool:
         return True
     except Exception:
         return False
+
+
+@contextmanager
+def shared_services_env(**settings: str) -> Iterator[dict[str, str]]:
+    """The environment for server processes that share PostgreSQL and Redis, as deployed: a
+    migrated PostgreSQL database and a Redis key prefix of their own, both removed after.
+    Skips (fails with REQUIRE_SERVICES=1) when either service is not there."""
+    if not testing.postgres_available(PG_URL):
+        require_or_skip("PostgreSQL is not reachable at " + PG_URL)
+    if not redis_available(REDIS_URL):
+        require_or_skip("Redis is not reachable at " + REDIS_URL)
+    database = testing.create_database(PG_URL)
+    prefix = "jmtest" + secrets.token_hex(4)
+    env = testing.environment(
+        DATABASE_URL=database, REDIS_URL=REDIS_URL, REALTIME_REDIS_PREFIX=prefix, **settings
+    )
+    try:
+        testing.migrate(env)
+        yield env
+    finally:
+        testing.drop_database(database)
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        client.close()
+
+
+@contextmanager
+def running(servers: list[testing.Server]) -> Iterator[list[testing.Server]]:
+    """Servers that are stopped however the block ends."""
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def redis_layer_settings(url: str, prefix: str) -> dict[str, Any]:

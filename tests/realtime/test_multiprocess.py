@@ -5,8 +5,6 @@ without a goodbye expires. Skipped without PostgreSQL and Redis (REQUIRE_SERVICE
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,50 +13,26 @@ import pytest
 
 from journeymap.realtime import testing
 from journeymap.realtime.client import MapClient
-from tests.realtime.rt_helpers import redis_available, require_or_skip, titles
+from tests.realtime.rt_helpers import running, shared_services_env, titles
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PRESENCE_TTL = 2.0
 
 
 @pytest.fixture(scope="module")
 def two_servers() -> Iterator[dict[str, Any]]:
-    if not testing.postgres_available(PG_URL):
-        require_or_skip("PostgreSQL is not reachable at " + PG_URL)
-    if not redis_available(REDIS_URL):
-        require_or_skip("Redis is not reachable at " + REDIS_URL)
-    database = testing.create_database(PG_URL)
-    prefix = "jmtest" + secrets.token_hex(4)
-    env = testing.environment(
-        DATABASE_URL=database,
-        REDIS_URL=REDIS_URL,
-        REALTIME_REDIS_PREFIX=prefix,
+    with shared_services_env(
         PRESENCE_TTL=str(PRESENCE_TTL),
         PRESENCE_HEARTBEAT="0.5",
         PRESENCE_INTERVAL="0.05",
         LOG_LEVEL="WARNING",
-    )
-    servers: list[testing.Server] = []
-    try:
-        testing.migrate(env)
+    ) as env:
         seeded = testing.seed(env, editors=3)
-        servers = [testing.Server("daphne", env), testing.Server("daphne", env)]
-        for server in servers:
-            server.wait_ready()
-        yield {"servers": servers, **seeded}
-    finally:
-        for server in servers:
-            server.stop()
-        testing.drop_database(database)
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
-        client.close()
+        with running([testing.Server("daphne", env), testing.Server("daphne", env)]) as servers:
+            for server in servers:
+                server.wait_ready()
+            yield {"servers": servers, **seeded}
 
 
 def card(seeded: dict[str, Any], title: str) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from rest_framework.test import APIClient
 
 from journeymap.realtime import conf, testing
 from journeymap.workspaces.models import Membership, ShareLink
-from tests.realtime.rt_helpers import Closed, Socket, redis_available, require_or_skip
+from tests.realtime.rt_helpers import Closed, Socket, running, shared_services_env
 
 BOUND = 1.0  # seconds: "within a second" (docs/protocol.md)
 
@@ -153,8 +152,6 @@ async def test_removal_revocation_and_logout_end_live_access_within_a_second(
 
 # --- two server processes ---------------------------------------------------------------------
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 _SEED = """
 import json, django
@@ -205,35 +202,14 @@ def two_servers() -> Iterator[dict[str, Any]]:
         # Its servers use a database of their own on PostgreSQL whatever the suite runs on:
         # once, in the PostgreSQL suite, is enough.
         pytest.skip("runs in the PostgreSQL suite (DATABASE_URL=postgres://…)")
-    if not testing.postgres_available(PG_URL):
-        require_or_skip("PostgreSQL is not reachable at " + PG_URL)
-    if not redis_available(REDIS_URL):
-        require_or_skip("Redis is not reachable at " + REDIS_URL)
-    database = testing.create_database(PG_URL)
-    prefix = "jmtest" + secrets.token_hex(4)
-    env = testing.environment(
-        DATABASE_URL=database, REDIS_URL=REDIS_URL, REALTIME_REDIS_PREFIX=prefix
-    )
-    env.pop("ACCESS_POLL_INTERVAL", None)  # the documented default
-    servers: list[testing.Server] = []
-    try:
-        testing.migrate(env)
+    with shared_services_env() as env:
+        env.pop("ACCESS_POLL_INTERVAL", None)  # the documented default
         # The servers boot while the map is seeded, and load their views side by side.
-        servers = [testing.Server("daphne", env), testing.Server("daphne", env)]
-        seeded = _seed(env)
-        with ThreadPoolExecutor(len(servers)) as pool:
-            list(pool.map(lambda server: _warm_up(server.wait_ready().url), servers))
-        yield {"servers": servers, **seeded}
-    finally:
-        for server in servers:
-            server.stop()
-        testing.drop_database(database)
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
-        client.close()
+        with running([testing.Server("daphne", env), testing.Server("daphne", env)]) as servers:
+            seeded = _seed(env)
+            with ThreadPoolExecutor(len(servers)) as pool:
+                list(pool.map(lambda server: _warm_up(server.wait_ready().url), servers))
+            yield {"servers": servers, **seeded}
 
 
 def _warm_up(base_url: str) -> None:

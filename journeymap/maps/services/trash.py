@@ -6,7 +6,8 @@ access poll (which closes open sockets with `map_deleted`, code 4404) all stop s
 Nothing is deleted, so a restore brings back the map exactly as it was: its seq, op log,
 versions, cards, comments and share links. `trash_purge` (run daily by
 `manage.py purge_trash`) deletes for good what has been in the trash longer than
-TRASH_RETENTION_DAYS. Each change is audited in its own transaction.
+TRASH_RETENTION_DAYS. The steps, their locks and their audit entries are the trash's own
+(`journeymap/workspaces/trashbin.py`).
 """
 
 from __future__ import annotations
@@ -15,62 +16,31 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
-
-from journeymap.workspaces.audit import audit_record
+from journeymap.workspaces import trashbin
+from journeymap.workspaces.trashbin import NotInTrash
 from personas.models import Persona
-from personas.trash import NotInTrash, persona_purge
+from personas.trash import persona_purge
 
 from ..models import JourneyMap
 from .maps import map_delete
 
-__all__ = ["NotInTrash", "map_purge", "map_restore", "map_trash", "trash_purge"]
+__all__ = ["MAPS", "NotInTrash", "map_purge", "map_restore", "map_trash", "trash_purge"]
 
-
-def _audit(journey_map: JourneyMap, *, actor: Any, action: str, address: str | None) -> None:
-    audit_record(
-        workspace=journey_map.workspace,
-        actor=actor,
-        action=action,
-        subject=journey_map.title,
-        detail={"map": str(journey_map.pk)},
-        address=address,
-    )
+# The row lock the trash takes is apply_ops's: a batch in flight commits before the map
+# leaves, and no batch is accepted after (apply_ops reads the map through the default manager).
+MAPS = trashbin.Trashable(model=JourneyMap, name="map", subject=lambda m: m.title)
 
 
 def map_trash(*, journey_map: JourneyMap, actor: Any, address: str | None) -> JourneyMap:
     """Move a map to the trash. A second trash raises NotInTrash (the API's 404)."""
-    with transaction.atomic():
-        # The same row lock as apply_ops: a batch in flight commits before the map leaves,
-        # and no batch is accepted after (apply_ops reads the map through the default manager).
-        locked = JourneyMap.objects.select_for_update().filter(pk=journey_map.pk).first()
-        if locked is None:
-            raise NotInTrash("no such map")
-        locked.deleted_at = timezone.now()
-        locked.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
-        # Without updated_at: the map's content did not change, and a restored map keeps
-        # its place in "recently updated".
-        locked.save(update_fields=["deleted_at", "deleted_by"])
-        _audit(locked, actor=actor, action="map.trashed", address=address)
-    return locked
+    trashed: JourneyMap = trashbin.trash(kind=MAPS, pk=journey_map.pk, actor=actor, address=address)
+    return trashed
 
 
 def map_restore(*, map_id: uuid.UUID | str, actor: Any, address: str | None) -> JourneyMap:
     """Bring a trashed map back as it was. Titles are not unique, so there is no clash."""
-    with transaction.atomic():
-        locked = (
-            JourneyMap.all_objects.select_for_update()
-            .filter(pk=map_id, deleted_at__isnull=False)
-            .first()
-        )
-        if locked is None:
-            raise NotInTrash("no such map in the trash")
-        locked.deleted_at = None
-        locked.deleted_by = None
-        locked.save(update_fields=["deleted_at", "deleted_by"])
-        _audit(locked, actor=actor, action="map.restored", address=address)
-    return locked
+    restored: JourneyMap = trashbin.restore(kind=MAPS, pk=map_id, actor=actor, address=address)
+    return restored
 
 
 def map_purge(
@@ -82,19 +52,14 @@ def map_purge(
 ) -> None:
     """Delete a trashed map for good: the real CASCADE (stages, cards, op log, versions,
     event logs, share links)."""
-    with transaction.atomic():
-        locked = (
-            JourneyMap.all_objects.select_for_update()
-            .filter(pk=map_id, deleted_at__isnull=False)
-            # The purge's own cut-off, re-read under the lock: an item restored and trashed
-            # again since the purge listed it has a new date and stays.
-            .filter(**({"deleted_at__lt": trashed_before} if trashed_before else {}))
-            .first()
-        )
-        if locked is None:
-            raise NotInTrash("no such map in the trash")
-        _audit(locked, actor=actor, action="map.purged", address=address)
-        map_delete(journey_map=locked)
+    trashbin.purge(
+        kind=MAPS,
+        pk=map_id,
+        actor=actor,
+        address=address,
+        trashed_before=trashed_before,
+        delete=lambda journey_map: map_delete(journey_map=journey_map),
+    )
 
 
 def trash_purge(*, older_than: datetime) -> dict[str, int]:
