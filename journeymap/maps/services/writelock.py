@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from journeymap.core import sql
 from journeymap.workspaces.models import WRITE_ROLES, Membership
@@ -58,8 +58,15 @@ def _bump_sql() -> str:
     )
 
 
-def _uuid(field_owner: type[Any], name: str, value: uuid.UUID) -> Any:
-    return field_owner._meta.get_field(name).get_db_prep_value(value, connection)
+def _db() -> Any:
+    """The default database's connection itself. `django.db.connection` is a proxy that looks
+    the connection up again on every attribute (about 30 lookups a batch, through asgiref's
+    Local: cProfile, docs/benchmarks.md "The item UPDATE"); the write path looks it up once."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _uuid(conn: Any, field_owner: type[Any], name: str, value: uuid.UUID) -> Any:
+    return field_owner._meta.get_field(name).get_db_prep_value(value, conn)
 
 
 def lock_map_for_writer(
@@ -68,23 +75,25 @@ def lock_map_for_writer(
     """Under the map's row lock: the map, the actor's write role on it, and the seq of an
     already logged `op_id` (None: not logged). None when there is no such map (or it is in
     the trash) or the actor may not write to it. Call inside the batch's transaction."""
-    statement = _lock_sql(connection.features.has_select_for_update_of)
+    conn = _db()
+    statement = _lock_sql(conn.features.has_select_for_update_of)
     params = [
-        _uuid(MapOp, "op_id", op_id),
+        _uuid(conn, MapOp, "op_id", op_id),
         user_id,
         *_ROLES,
-        _uuid(JourneyMap, "id", map_id),
+        _uuid(conn, JourneyMap, "id", map_id),
     ]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         return None
     fields = JourneyMap._meta.concrete_fields
     values = [
-        _from_db(field, value) for field, value in zip(fields, row[: len(fields)], strict=True)
+        _from_db(conn, field, value)
+        for field, value in zip(fields, row[: len(fields)], strict=True)
     ]
-    journey_map = JourneyMap.from_db(connection.alias, [f.attname for f in fields], values)
+    journey_map = JourneyMap.from_db(conn.alias, [f.attname for f in fields], values)
     role, logged_seq = row[len(fields)], row[len(fields) + 1]
     return journey_map, str(role), logged_seq
 
@@ -98,11 +107,11 @@ def _converters(alias: str, name: str) -> tuple[Any, tuple[Callable[..., Any], .
     return expression, tuple(found)
 
 
-def _from_db(field: Any, value: Any) -> Any:
+def _from_db(conn: Any, field: Any, value: Any) -> Any:
     """A column as the ORM would have read it (SQLite hands UUIDs and datetimes back as text)."""
-    expression, converters = _converters(connection.alias, field.name)
+    expression, converters = _converters(conn.alias, field.name)
     for converter in converters:
-        value = converter(value, expression, connection)
+        value = converter(value, expression, conn)
     return value
 
 
@@ -113,18 +122,19 @@ def bump_seq_if_writer(
     that starts once the lock is held: the locked read may have waited on the lock with a
     view of the memberships from before it, and an editor demoted meanwhile must not get
     the batch through. False: refused (the caller rolls back)."""
+    conn = _db()
     stamp = JourneyMap._meta.get_field("updated_at").get_db_prep_value(
-        updated_at, connection, prepared=False
+        updated_at, conn, prepared=False
     )
     params = [
         seq,
         stamp,
-        _uuid(JourneyMap, "id", journey_map.pk),
-        _uuid(JourneyMap, "workspace", journey_map.workspace_id),
+        _uuid(conn, JourneyMap, "id", journey_map.pk),
+        _uuid(conn, JourneyMap, "workspace", journey_map.workspace_id),
         user_id,
         *_ROLES,
     ]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(_bump_sql(), params)
         return bool(cursor.rowcount)
 
@@ -160,6 +170,7 @@ def log_batch(
         "ops": ops,
         "created_at": created_at,
     }
-    params = [sql.field(MapOp, name).get_db_prep_save(values[name], connection) for name in _LOGGED]
-    with connection.cursor() as cursor:
+    conn = _db()
+    params = [sql.field(MapOp, name).get_db_prep_save(values[name], conn) for name in _LOGGED]
+    with conn.cursor() as cursor:
         cursor.execute(_insert_sql(), params)
