@@ -12,7 +12,6 @@ only hides it, so restoring is clearing two columns.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from journeymap.workspaces import trashbin
@@ -23,7 +22,13 @@ from .services import persona_delete
 
 __all__ = ["PERSONAS", "NotInTrash", "persona_purge", "persona_restore", "persona_trash"]
 
-PERSONAS = trashbin.Trashable(model=Persona, name="persona", subject=lambda p: p.name)
+PERSONAS = trashbin.Trashable(
+    model=Persona,
+    name="persona",
+    subject=lambda persona: persona.name,
+    # The existing hard delete: the real CASCADE, and the photo file after commit.
+    delete=lambda persona: persona_delete(persona=persona),
+)
 
 
 def persona_trash(*, persona: Persona, actor: Any, address: str | None) -> Persona:
@@ -43,15 +48,6 @@ def persona_purge(
     persona_id: uuid.UUID | str,
     actor: Any,
     address: str | None,
-    trashed_before: datetime | None = None,
 ) -> None:
     """Delete a trashed persona for good, with everything that cascades from it."""
-    trashbin.purge(
-        kind=PERSONAS,
-        pk=persona_id,
-        actor=actor,
-        address=address,
-        trashed_before=trashed_before,
-        # The existing hard delete: the real CASCADE, and the photo file after commit.
-        delete=lambda persona: persona_delete(persona=persona),
-    )
+    trashbin.purge(kind=PERSONAS, pk=persona_id, actor=actor, address=address)

@@ -34,6 +34,7 @@ class Trashable:
     model: type[models.Model]
     name: str  # "map": the audit actions' prefix and the detail's key
     subject: Callable[[Any], str]  # what the audit log names the item by
+    delete: Callable[[Any], None]  # the kind's hard delete: its real CASCADE
 
 
 def trash(*, kind: Trashable, pk: Any, actor: Any, address: str | None) -> Any:
@@ -68,15 +69,30 @@ def purge(
     pk: uuid.UUID | str,
     actor: Any,
     address: str | None,
-    trashed_before: datetime | None,
-    delete: Callable[[Any], None],
+    trashed_before: datetime | None = None,
 ) -> None:
-    """Delete a trashed item for good with `delete` (the kind's hard delete, its real
-    CASCADE), in the transaction that holds its lock and records the purge."""
+    """Delete a trashed item for good with the kind's hard delete, in the transaction that
+    holds its lock and records the purge."""
     with transaction.atomic():
         locked = _locked_in_trash(kind, pk, trashed_before=trashed_before)
         _audit(kind, locked, actor=actor, action="purged", address=address)
-        delete(locked)
+        kind.delete(locked)
+
+
+def purge_expired(*, kind: Trashable, older_than: datetime) -> int:
+    """Delete for good every item of the kind trashed before `older_than`, one transaction
+    per item (a failure leaves the rest purged and that one in the trash for the next run).
+    The audit entries have no actor: the retention rule did it. Returns how many went."""
+    everything: models.Manager[Any] = kind.model.all_objects  # type: ignore[attr-defined]
+    expired = list(everything.filter(deleted_at__lt=older_than).values_list("pk", flat=True))
+    purged = 0
+    for pk in expired:
+        try:
+            purge(kind=kind, pk=pk, actor=None, address=None, trashed_before=older_than)
+        except NotInTrash:
+            continue  # restored (or purged by hand) since the ids were read
+        purged += 1
+    return purged
 
 
 def _locked_in_trash(kind: Trashable, pk: Any, *, trashed_before: datetime | None) -> Any:

@@ -18,8 +18,7 @@ from typing import Any
 
 from journeymap.workspaces import trashbin
 from journeymap.workspaces.trashbin import NotInTrash
-from personas.models import Persona
-from personas.trash import persona_purge
+from personas.trash import PERSONAS
 
 from ..models import JourneyMap
 from .maps import map_delete
@@ -28,7 +27,12 @@ __all__ = ["MAPS", "NotInTrash", "map_purge", "map_restore", "map_trash", "trash
 
 # The row lock the trash takes is apply_ops's: a batch in flight commits before the map
 # leaves, and no batch is accepted after (apply_ops reads the map through the default manager).
-MAPS = trashbin.Trashable(model=JourneyMap, name="map", subject=lambda m: m.title)
+MAPS = trashbin.Trashable(
+    model=JourneyMap,
+    name="map",
+    subject=lambda journey_map: journey_map.title,
+    delete=lambda journey_map: map_delete(journey_map=journey_map),
+)
 
 
 def map_trash(*, journey_map: JourneyMap, actor: Any, address: str | None) -> JourneyMap:
@@ -48,43 +52,16 @@ def map_purge(
     map_id: uuid.UUID | str,
     actor: Any,
     address: str | None,
-    trashed_before: datetime | None = None,
 ) -> None:
     """Delete a trashed map for good: the real CASCADE (stages, cards, op log, versions,
     event logs, share links)."""
-    trashbin.purge(
-        kind=MAPS,
-        pk=map_id,
-        actor=actor,
-        address=address,
-        trashed_before=trashed_before,
-        delete=lambda journey_map: map_delete(journey_map=journey_map),
-    )
+    trashbin.purge(kind=MAPS, pk=map_id, actor=actor, address=address)
 
 
 def trash_purge(*, older_than: datetime) -> dict[str, int]:
-    """Delete for good every map and persona trashed before `older_than`, one transaction
-    per item (a failure leaves the rest purged and that one in the trash for the next run).
-    The audit entries have no actor: the retention rule did it. Returns the counts."""
-    map_ids = list(
-        JourneyMap.all_objects.filter(deleted_at__lt=older_than).values_list("pk", flat=True)
-    )
-    persona_ids = list(
-        Persona.all_objects.filter(deleted_at__lt=older_than).values_list("pk", flat=True)
-    )
-    counts = {"maps": 0, "personas": 0}
-    for map_id in map_ids:
-        try:
-            map_purge(map_id=map_id, actor=None, address=None, trashed_before=older_than)
-        except NotInTrash:
-            continue  # restored (or purged by hand) since the ids were read
-        counts["maps"] += 1
-    for persona_id in persona_ids:
-        try:
-            persona_purge(
-                persona_id=persona_id, actor=None, address=None, trashed_before=older_than
-            )
-        except NotInTrash:
-            continue
-        counts["personas"] += 1
-    return counts
+    """Delete for good every map and persona trashed before `older_than`
+    (`trashbin.purge_expired`). Returns the counts."""
+    return {
+        "maps": trashbin.purge_expired(kind=MAPS, older_than=older_than),
+        "personas": trashbin.purge_expired(kind=PERSONAS, older_than=older_than),
+    }
