@@ -16,7 +16,7 @@ import uuid
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import models
 
 from journeymap.core import sql
 
@@ -41,8 +41,7 @@ def update_item(
 ) -> bool:
     """Set `values` (by attname: `stage_id`, `title`) on the map's item; False: no such item
     in this map. Call inside the batch's transaction."""
-    # The connection itself, not `django.db.connection`'s proxy (writelock._db says why).
-    conn = connections[DEFAULT_DB_ALIAS]
+    conn = sql.database()
     attnames = tuple(values)
     params = [sql.field(model, name).get_db_prep_save(values[name], conn) for name in attnames]
     params.append(sql.field(model, "map").get_db_prep_save(map_id, conn))

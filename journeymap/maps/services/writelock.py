@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
 from journeymap.core import sql
 from journeymap.workspaces.models import WRITE_ROLES, Membership
@@ -58,13 +58,6 @@ def _bump_sql() -> str:
     )
 
 
-def _db() -> Any:
-    """The default database's connection itself. `django.db.connection` is a proxy that looks
-    the connection up again on every attribute (about 30 lookups a batch, through asgiref's
-    Local: cProfile, docs/benchmarks.md "The item UPDATE"); the write path looks it up once."""
-    return connections[DEFAULT_DB_ALIAS]
-
-
 def _uuid(conn: Any, field_owner: type[Any], name: str, value: uuid.UUID) -> Any:
     return field_owner._meta.get_field(name).get_db_prep_value(value, conn)
 
@@ -75,7 +68,7 @@ def lock_map_for_writer(
     """Under the map's row lock: the map, the actor's write role on it, and the seq of an
     already logged `op_id` (None: not logged). None when there is no such map (or it is in
     the trash) or the actor may not write to it. Call inside the batch's transaction."""
-    conn = _db()
+    conn = sql.database()
     statement = _lock_sql(conn.features.has_select_for_update_of)
     params = [
         _uuid(conn, MapOp, "op_id", op_id),
@@ -122,7 +115,7 @@ def bump_seq_if_writer(
     that starts once the lock is held: the locked read may have waited on the lock with a
     view of the memberships from before it, and an editor demoted meanwhile must not get
     the batch through. False: refused (the caller rolls back)."""
-    conn = _db()
+    conn = sql.database()
     stamp = JourneyMap._meta.get_field("updated_at").get_db_prep_value(
         updated_at, conn, prepared=False
     )
@@ -170,7 +163,7 @@ def log_batch(
         "ops": ops,
         "created_at": created_at,
     }
-    conn = _db()
+    conn = sql.database()
     params = [sql.field(MapOp, name).get_db_prep_save(values[name], conn) for name in _LOGGED]
     with conn.cursor() as cursor:
         cursor.execute(_insert_sql(), params)
