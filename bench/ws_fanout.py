@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -335,7 +336,7 @@ def run_variant(
     rounds: int,
     scenarios: list[tuple[int, int]],
     seconds: float,
-    floor_round: Any,
+    floor_round: Callable[[int, int], dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Each round of each scenario beside a round of the floor, taken in turns (floor first in
     even rounds, the variant first in odd ones): the machine's speed drifts over minutes on
