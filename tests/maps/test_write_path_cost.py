@@ -26,18 +26,25 @@ from journeymap.workspaces.models import Membership, Role
 from ..conftest import World, needs_postgres
 
 
-def batch(world: World, ops: list[dict[str, Any]], actor: Any = None) -> Any:
+def batch(world: World, ops: list[dict[str, Any]], actor: Any = None, side: Any = None) -> Any:
+    """A batch on Acme's map by its editor, unless `side` and `actor` say otherwise."""
     return apply_ops(
-        map_id=world.acme.map.id, actor=actor or world.editor, op_id=uuid.uuid4(), ops=ops
+        map_id=(side or world.acme).map.id,
+        actor=actor or world.editor,
+        op_id=uuid.uuid4(),
+        ops=ops,
     )
 
 
-def new_card(world: World, title: str = "card") -> str:
+def new_card(world: World, title: str = "card", side: Any = None, actor: Any = None) -> str:
+    side = side or world.acme
     card = str(uuid.uuid4())
-    where = {"stage": world.acme.stage, "lane": world.acme.lanes["actions"]}
+    where = {"stage": side.stage, "lane": side.lanes["actions"]}
     batch(
         world,
         [{"action": "create", "entity": "card", "id": card, "fields": {**where, "title": title}}],
+        actor=actor,
+        side=side,
     )
     return card
 
@@ -153,21 +160,7 @@ def test_an_item_of_another_map_is_not_found_and_stays_as_it_was(
     world: World, action: str, fields: dict[str, Any]
 ) -> None:
     # The UPDATE is hand-written SQL (maps/services/itemsql.py): its WHERE names the map.
-    where = {"stage": world.other.stage, "lane": world.other.lanes["actions"]}
-    foreign = str(uuid.uuid4())
-    apply_ops(
-        map_id=world.other.map.id,
-        actor=world.outsider,
-        op_id=uuid.uuid4(),
-        ops=[
-            {
-                "action": "create",
-                "entity": "card",
-                "id": foreign,
-                "fields": {**where, "title": "theirs"},
-            }
-        ],
-    )
+    foreign = new_card(world, "theirs", side=world.other, actor=world.outsider)
     before = Card.objects.values().get(pk=foreign)
     with pytest.raises(OpRejected) as rejected:
         batch(world, [{"action": action, "entity": "card", "id": foreign, "fields": fields}])
